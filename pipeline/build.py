@@ -1,0 +1,134 @@
+"""The staged pipeline: read → clean → tables → structure → render, with timings."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .clean import Context, clean
+from .fixes import apply_fixes
+from .model import Issue, Log
+from .read import decode, read_blocks
+from .sources import Source, load_source
+from .structure import build_issue
+from .tables import tables
+
+FORMATS = ("screen", "print", "epub")
+
+
+@dataclass
+class Result:
+    issue: Issue
+    log: Log
+    source: Source
+    timings: dict = field(default_factory=dict)
+    outputs: dict = field(default_factory=dict)
+    pages: dict = field(default_factory=dict)
+
+
+class Timer:
+    def __init__(self, timings: dict, quiet: bool):
+        self.timings, self.quiet = timings, quiet
+
+    def __call__(self, name):
+        timer = self
+
+        class _T:
+            def __enter__(self):
+                self.t = time.perf_counter()
+                if not timer.quiet:
+                    print(f"  {name} …", end="", file=sys.stderr, flush=True)
+
+            def __exit__(self, *exc):
+                dt = time.perf_counter() - self.t
+                timer.timings[name] = dt
+                if not timer.quiet and not exc[0]:
+                    print(f" {dt:.2f} s", file=sys.stderr, flush=True)
+        return _T()
+
+
+def make_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, Source]:
+    """raw text → document model (no files written)."""
+    timer = timer or Timer({}, True)
+    log = Log()
+    with timer("load"):
+        src = load_source(folder)
+    ctx = Context(log=log, magazine=src.magazine,
+                  disabled=set(src.fixes.get("clean", {}).get("disable", [])))
+    with timer("read"):
+        text = decode(src.raw, str(src.raw_path), log)
+        blocks = read_blocks(text, log)
+    with timer("fixes"):
+        blocks = apply_fixes(blocks, src.fixes, str(src.folder / "fixes.toml"), ctx)
+    with timer("clean"):
+        blocks = clean(blocks, ctx)
+    with timer("tables"):
+        blocks = tables(blocks, ctx)
+    with timer("structure"):
+        issue = build_issue(blocks, src.meta, src.magazine, ctx)
+    return issue, log, src
+
+
+def write_atomic(target: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=False) -> Result:
+    from .render.epub import write_epub
+    from .render.pdf import render_pdf
+    from .report import write_report
+
+    timings: dict = {}
+    timer = Timer(timings, quiet)
+    issue, log, src = make_model(Path(folder), timer)
+    result = Result(issue, log, src, timings)
+    issue_id = src.meta.id
+    # all editions are made in a private folder first, then moved in together
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=_writable(out)))
+    try:
+        if "screen" in formats:
+            with timer("screen pdf"):
+                info = render_pdf(issue, "screen", src.folder, staging / f"{issue_id}.pdf")
+            result.pages["screen"] = info["pages"]
+        if "print" in formats:
+            with timer("print pdf"):
+                info = render_pdf(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
+            result.pages["print"] = info["pages"]
+        if "epub" in formats:
+            with timer("epub"):
+                write_epub(issue, staging / f"{issue_id}.epub", embed_fonts=embed_fonts)
+        with timer("report"):
+            write_report(result, staging)
+        for f in sorted(staging.iterdir()):
+            target = out / f.name
+            write_atomic(target, lambda tmp, f=f: shutil.copyfile(f, tmp))
+            result.outputs[f.name] = target
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _writable(out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    if not os.access(out, os.W_OK):
+        raise PermissionError(f"{out}: output folder is not writable")
+    return out

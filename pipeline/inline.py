@@ -1,0 +1,157 @@
+"""Inline markup of the extractor's text → runs of plain Unicode with marks.
+
+What extractors write inline: HTML-ish tags (<b>, <u>, <sup>, …), markdown
+emphasis (**…**), backslash escapes (\\_, \\*), autolinks (<http://…>),
+links ([text](#)), and LaTeX fragments ($\\mu\\text{m}$).  Everything becomes
+text with marks; no markup character reaches a reader.  Tags we do not know
+(<script>, <iframe>, …) stay as literal text: lxml escapes it on output, so it
+is shown, harmless, and nothing the source says is lost.
+"""
+from __future__ import annotations
+
+import re
+
+from .model import Run
+
+# tag name → mark
+MARK_TAGS = {"b": "b", "strong": "b", "u": "u", "sup": "sup", "sub": "sub",
+             "i": "i", "em": "i"}
+
+TOKEN = re.compile(
+    r"""(?P<escape>\\(?P<escaped>[\\`*_{}\[\]()#+\-.!|<>$~]))
+      | (?P<tag></?(?P<tagname>[a-zA-Z]+)\s*>)
+      | (?P<autolink><(?P<url>(?:https?|mailto):[^\s<>]+)>)
+      | (?P<link>\[(?P<linktext>[^\[\]]+)\]\((?P<href>\#[^()\s]*|https?://[^()\s]+)\))
+      | (?P<math>\$(?P<tex>[^$\n]{1,80})\$)
+      | (?P<strong>\*\*)
+    """,
+    re.VERBOSE,
+)
+
+# LaTeX commands found in extracted text, as Unicode
+TEX_SYMBOLS = {
+    "mu": "μ", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "times": "×",
+    "pm": "±", "approx": "≈", "neq": "≠", "ne": "≠", "alpha": "α", "beta": "β",
+    "gamma": "γ", "delta": "δ", "Delta": "Δ", "lambda": "λ", "Omega": "Ω",
+    "omega": "ω", "pi": "π", "sigma": "σ", "theta": "θ", "infty": "∞",
+    "cdot": "·", "circ": "°", "degree": "°", "rightarrow": "→", "to": "→",
+    "sim": "～", "%": "%", "quad": " ", ",": " ", ";": " ", "!": "",
+}
+
+
+def tex_to_runs(tex: str, marks: frozenset) -> list[Run] | None:
+    """Translate a small LaTeX fragment; None when it is not LaTeX we know."""
+    out: list[Run] = []
+    i = 0
+    buf = ""
+
+    def flush():
+        nonlocal buf
+        if buf:
+            out.append(Run(buf, marks))
+            buf = ""
+
+    while i < len(tex):
+        ch = tex[i]
+        if ch == "\\":
+            m = re.match(r"\\([a-zA-Z]+|.)", tex[i:])
+            name = m.group(1)
+            i += m.end()
+            if name in ("text", "mathrm", "mathit", "textbf", "operatorname", "mathbf"):
+                g = re.match(r"\s*\{([^{}]*)\}", tex[i:])
+                if not g:
+                    return None
+                word = g.group(1)
+                if buf[-1:].isdigit() and word[:1].isalpha():
+                    buf += " "              # 13\text{dB} → "13 dB"
+                buf += word
+                i += g.end()
+            elif name in TEX_SYMBOLS:
+                buf += TEX_SYMBOLS[name]
+            else:
+                return None
+        elif ch in "^_":
+            g = re.match(r"[\^_]\s*(\{([^{}]*)\}|(.))", tex[i:])
+            if not g:
+                return None
+            inner = g.group(2) if g.group(2) is not None else g.group(3)
+            sub = tex_to_runs(inner, marks | {"sup" if ch == "^" else "sub"})
+            if sub is None:
+                return None
+            flush()
+            out.extend(sub)
+            i += g.end()
+        elif ch in "{}":
+            i += 1
+        elif ch == " ":
+            # spaces in math mode are not text; "≤ 13" keeps one for readability
+            if buf and not buf.endswith(" ") and not buf[-1].isalnum():
+                buf += " "
+            i += 1
+        else:
+            buf += ch
+            i += 1
+    flush()
+    return out
+
+
+def parse_inline(text: str, lang: str | None = None) -> list[Run]:
+    """Parse inline markup into runs; unbalanced tags are closed at the end."""
+    runs: list[Run] = []
+    stack: list[str] = []
+
+    def marks() -> frozenset:
+        return frozenset(stack)
+
+    def emit(s: str, extra: frozenset = frozenset()):
+        if not s:
+            return
+        m = marks() | extra
+        if runs and runs[-1].marks == m and runs[-1].lang == lang:
+            runs[-1] = Run(runs[-1].text + s, m, lang)
+        else:
+            runs.append(Run(s, m, lang))
+
+    pos = 0
+    for m in TOKEN.finditer(text):
+        emit(text[pos:m.start()])
+        pos = m.end()
+        if m.group("escape"):
+            emit(m.group("escaped"))
+        elif m.group("tag"):
+            name = m.group("tagname").lower()
+            closing = m.group("tag").startswith("</")
+            mark = MARK_TAGS.get(name)
+            if mark is None:
+                emit(m.group("tag"))            # unknown tag: literal, escaped later
+            elif closing:
+                if mark in stack:
+                    # close the innermost matching mark
+                    idx = len(stack) - 1 - stack[::-1].index(mark)
+                    del stack[idx]
+            else:
+                stack.append(mark)
+        elif m.group("autolink"):
+            emit(m.group("url"))
+        elif m.group("link"):
+            emit(m.group("linktext"))
+        elif m.group("math"):
+            tex = tex_to_runs(m.group("tex").strip(), marks())
+            if tex is None:
+                emit(m.group("math"))
+            else:
+                for r in tex:
+                    emit(r.text, r.marks - marks())
+        elif m.group("strong"):
+            if "b*" in stack:
+                stack.remove("b*")
+            else:
+                stack.append("b*")
+    emit(text[pos:])
+    # "b*" is bold from ** emphasis
+    return [Run(r.text, frozenset("b" if x == "b*" else x for x in r.marks), r.lang)
+            for r in runs]
+
+
+def strip_markup(text: str) -> str:
+    return "".join(r.text for r in parse_inline(text))

@@ -1,0 +1,275 @@
+"""render: the document model → semantic XHTML, built with lxml (escaped by
+construction).  One writer serves the PDFs (one document) and the EPUB (one
+document per part); layout lives in styles/."""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ..model import Article, Block, Heading, Issue, ListBlock, Paragraph, Run, Table
+
+XHTML = "http://www.w3.org/1999/xhtml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+HAN = "\u3400-\u9fff\uf900-\ufaff"
+# the Han–Latin gap (W3C clreq: about a quarter em): U+2005 FOUR-PER-EM SPACE,
+# which justification does not stretch and which may end but not start a line
+HAN_LATIN_GAP = "\u2005"
+GAP_AT = re.compile(f"(?<=[{HAN}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])(?=[{HAN}])")
+MARK_TAG = {"b": "b", "u": "u", "i": "i", "sup": "sup", "sub": "sub"}
+MARK_ORDER = ["b", "i", "u", "sup", "sub"]
+
+
+def E(tag, attrs=None, *children, text=None):
+    el = etree.Element(f"{{{XHTML}}}{tag}", nsmap={None: XHTML})
+    for k, v in (attrs or {}).items():
+        if v is not None:
+            el.set(k, str(v))
+    if text is not None:
+        el.text = text
+    for c in children:
+        el.append(c)
+    return el
+
+
+def sub(parent, tag, attrs=None, text=None):
+    el = etree.SubElement(parent, f"{{{XHTML}}}{tag}")
+    for k, v in (attrs or {}).items():
+        if v is not None:
+            el.set(k, str(v))
+    if text is not None:
+        el.text = text
+    return el
+
+
+def with_gap(text: str) -> str:
+    return GAP_AT.sub(HAN_LATIN_GAP, text)
+
+
+def _append_text(parent, text):
+    """Append text (with line breaks as <br/>) at the end of parent."""
+    parts = text.split("\n")
+    for k, part in enumerate(parts):
+        if k:
+            parent.append(E("br"))
+        if not part:
+            continue
+        if len(parent):
+            last = parent[-1]
+            last.tail = (last.tail or "") + part
+        else:
+            parent.text = (parent.text or "") + part
+
+
+def add_runs(parent, runs: list[Run], gap: bool = True):
+    """Runs → text and nested inline elements.  A gap is inserted between Han and
+    Latin also across run boundaries."""
+    prev_char = ""
+    for r in runs:
+        text = r.text
+        if gap:
+            if prev_char and text and GAP_AT.match(prev_char + text[0], 1):
+                text = HAN_LATIN_GAP + text
+            text = with_gap(text)
+        if r.text:
+            prev_char = r.text[-1]
+        marks = [m for m in MARK_ORDER if m in r.marks]
+        if marks or r.lang:
+            outer = inner = None
+            for tag in [MARK_TAG[m] for m in marks] + (["span"] if r.lang else []):
+                el = E(tag)
+                if tag == "span":
+                    _lang(el, r.lang)
+                if outer is None:
+                    outer = el
+                else:
+                    inner.append(el)
+                inner = el
+            _append_text(inner, text)
+            parent.append(outer)
+        else:
+            _append_text(parent, text)
+
+
+def _lang(el, lang):
+    if lang:
+        el.set("lang", lang)
+        el.set(XML_LANG, lang)
+
+
+def render_table(t: Table, table_id: str):
+    wrap = E("div", {"class": "table-wrap"})
+    _lang(wrap, t.lang)
+    table = sub(wrap, "table", {"id": table_id})
+    if t.caption:
+        cap = sub(table, "caption")
+        add_runs(cap, t.caption)
+    head = [r for r in t.rows if r.role == "head"]
+    body = [r for r in t.rows if r.role != "head"]
+    if head:
+        thead = sub(table, "thead")
+        for r in head:
+            tr = sub(thead, "tr")
+            for c in r.cells:
+                th = sub(tr, "th", {"scope": "colgroup" if c.colspan > 1 else "col",
+                                    "colspan": c.colspan if c.colspan > 1 else None,
+                                    "rowspan": c.rowspan if c.rowspan > 1 else None})
+                add_runs(th, c.runs)
+    tbody = sub(table, "tbody")
+    for r in body:
+        tr = sub(tbody, "tr", {"class": r.role if r.role != "body" else None})
+        for k, c in enumerate(r.cells):
+            if r.role == "group":
+                cell = sub(tr, "th", {"scope": "rowgroup", "colspan": c.colspan})
+            elif c.header and k == 0:
+                cell = sub(tr, "th", {"scope": "row"})
+            else:
+                cell = sub(tr, "td", {"class": "num" if c.numeric else None,
+                                      "colspan": c.colspan if c.colspan > 1 else None,
+                                      "rowspan": c.rowspan if c.rowspan > 1 else None})
+            add_runs(cell, c.runs)
+    for note in t.notes:
+        p = sub(wrap, "p", {"class": "table-note"})
+        add_runs(p, note)
+    return wrap
+
+
+def render_block(b: Block, ids: "IdMaker", shift: int = 0):
+    if isinstance(b, Heading):
+        h = E(f"h{max(1, min(b.level + shift, 6))}", {"id": ids.next("h")})
+        add_runs(h, b.runs)
+        return h
+    if isinstance(b, Paragraph):
+        p = E("p", {"class": b.role if b.role != "body" else None})
+        _lang(p, b.lang)
+        add_runs(p, b.runs)
+        return p
+    if isinstance(b, ListBlock):
+        lst = E("ol" if b.ordered else "ul", {"start": b.start if b.ordered and b.start != 1 else None})
+        for item in b.items:
+            li = sub(lst, "li")
+            add_runs(li, item)
+        return lst
+    if isinstance(b, Table):
+        return render_table(b, ids.next("t"))
+    raise TypeError(f"no renderer for {type(b).__name__}")
+
+
+class IdMaker:
+    """Stable ids: the same source gives the same ids."""
+
+    def __init__(self, prefix: str):
+        self.prefix, self.n = prefix, 0
+
+    def next(self, kind: str) -> str:
+        self.n += 1
+        return f"{self.prefix}-{kind}{self.n}"
+
+
+def article_element(a: Article, section_name: str, heading_level: int = 2):
+    art = E("article", {"id": a.id, "class": "article"})
+    header = sub(art, "header", {"class": "article-head"})
+    sub(header, "p", {"class": "section-label"}, text=section_name)
+    h = sub(header, f"h{heading_level}", {"class": "article-title"})
+    _append_text(h, with_gap(a.title))
+    body = sub(art, "div", {"class": "article-body"})
+    ids = IdMaker(a.id)
+    for b in a.blocks:
+        body.append(render_block(b, ids, shift=heading_level - 2))
+    if a.source:
+        p = sub(art, "p", {"class": "source"})
+        _append_text(p, "来源：" + with_gap(a.source))
+    return art
+
+
+def blocks_element(tag: str, cls: str, blocks: list[Block], prefix: str):
+    el = E(tag, {"class": cls, "id": prefix})
+    ids = IdMaker(prefix)
+    for b in blocks:
+        el.append(render_block(b, ids))
+    return el
+
+
+def disclaimer_element(issue: Issue):
+    box = E("aside", {"class": "disclaimer"})
+    sub(box, "p", {"class": "disclaimer-title"}, text="免责声明")
+    sub(box, "p", text=with_gap(issue.disclaimer))
+    return box
+
+
+def contents_element(issue: Issue, href=lambda a: f"#{a.id}", links=True, page_numbers=True):
+    nav = E("nav", {"id": "contents", "class": "contents"})
+    sub(nav, "h1", {"class": "contents-title"}, text="目录")
+    sub(nav, "p", {"class": "contents-subtitle"}, text="CONTENTS")
+    for s in issue.sections:
+        sec = sub(nav, "section", {"class": "contents-section"})
+        sub(sec, "h2", text=s.name)
+        ol = sub(sec, "ol")
+        for a in s.articles:
+            li = sub(ol, "li")
+            target = href(a)
+            link = sub(li, "a" if links else "span", {"href": target if links else None,
+                                                       "data-target": target if page_numbers else None,
+                                                       "class": "toc-entry"})
+            _append_text(link, with_gap(a.title))
+    nav.append(disclaimer_element(issue))
+    return nav
+
+
+def colophon_element(issue: Issue):
+    col = E("section", {"class": "colophon", "id": "colophon"})
+    pub = issue.magazine.get("publisher", {})
+    sub(col, "h2", {"class": "colophon-title"}, text=issue.magazine.get("masthead", issue.meta.title))
+    for b in issue.back:
+        p = sub(col, "p")
+        for k, line in enumerate(b.text.split("\n")):
+            if k:
+                p.append(E("br"))
+            _append_text(p, with_gap(line))
+    if not issue.back and pub:
+        for line in [pub.get("name", "")] + pub.get("lines", []):
+            sub(col, "p", text=with_gap(line))
+    col.append(disclaimer_element(issue))
+    return col
+
+
+def cover_element(issue: Issue):
+    m = issue.magazine
+    cover = E("section", {"class": "cover", "id": "cover"})
+    sub(cover, "p", {"class": "masthead"}, text=m.get("masthead", issue.meta.title))
+    sub(cover, "p", {"class": "masthead-en"}, text=m.get("masthead_en", issue.meta.subtitle))
+    sub(cover, "p", {"class": "issue-line"}, text=with_gap(f"{issue.meta.number}"))
+    sub(cover, "p", {"class": "issue-date"}, text=with_gap(issue.meta.date_label))
+    sub(cover, "p", {"class": "publisher"}, text=issue.meta.publisher)
+    return cover
+
+
+def html_document(issue: Issue, stylesheet: str, edition: str):
+    """The whole issue as one XHTML document, for the PDF editions."""
+    lang = issue.meta.language
+    html = E("html", {"lang": lang})
+    html.set(XML_LANG, lang)
+    head = sub(html, "head")
+    sub(head, "meta", {"charset": "utf-8"})
+    sub(head, "title", text=f"{issue.meta.title} {issue.meta.date_label}")
+    sub(head, "meta", {"name": "author", "content": issue.meta.publisher})
+    sub(head, "meta", {"name": "dcterms.created", "content": issue.meta.date})
+    sub(head, "link", {"rel": "stylesheet", "href": stylesheet})
+    body = sub(html, "body", {"class": f"edition-{edition}"})
+    body.append(cover_element(issue))
+    if issue.front:
+        body.append(blocks_element("section", "front-matter", issue.front, "front"))
+    body.append(contents_element(issue, links=(edition != "print")))
+    for s in issue.sections:
+        sec = sub(body, "section", {"class": "magazine-section", "id": s.id})
+        opener = sub(sec, "header", {"class": "section-opener"})
+        sub(opener, "h1", {"class": "section-title"}, text=s.name)
+        for a in s.articles:
+            sec.append(article_element(a, s.name))
+    body.append(colophon_element(issue))
+    return html
+
+
+def serialize(html) -> bytes:
+    return etree.tostring(html, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")

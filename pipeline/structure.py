@@ -1,0 +1,231 @@
+"""structure: the printed contents page decides which articles exist.
+
+Reads the contents page (目录 / CONTENTS) into sections and entries, finds each
+entry's start in the body, cuts the body into articles, and separates front
+matter (before the contents) and the colophon (at the end).  Nothing of one
+issue is named here: section names come from the contents page itself.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .clean import Context
+from .model import (Article, Block, Heading, Issue, ListBlock, Meta, Paragraph, Section,
+                    Span, plain)
+
+CONTENTS_HEAD = re.compile(r"^\s*(目\s*录|contents)\s*$", re.I)
+ENTRY = re.compile(r"^\s*[▲△▶►•●■◆\-]?\s*(?P<title>.+?)\s*[—–\-…\.·]{1,}\s*(?P<page>\d{1,3})\s*$")
+SECTION_MARK = re.compile(r"^\s*[•●■◆▲·]\s*")
+SOURCE_LINE = re.compile(r"^\s*[（(]\s*(来源|來源|source)\s*[:：]\s*(?P<src>.+?)\s*[)）]\s*$", re.I)
+
+
+@dataclass
+class Entry:
+    section: str
+    title: str
+    page: int
+    span: Span
+
+
+def normalize_title(s: str) -> str:
+    """Compare titles across widths, spaces and punctuation."""
+    s = unicodedata.normalize("NFKC", s).lower()
+    return re.sub(r"[\W_]+", "", s)
+
+
+def title_similarity(a: str, b: str) -> float:
+    a, b = normalize_title(a), normalize_title(b)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    if len(a) >= 6 and len(b) >= 6 and (a in b or b in a):
+        return 0.95
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+MATCH = 0.8
+
+
+def house_title(title: str) -> str:
+    """Contents titles in house punctuation: full-width in Chinese context."""
+    t = re.sub(r"\s*([,:!?;])\s*", lambda m: {",": "，", ":": "：", "!": "！", "?": "？", ";": "；"}[m.group(1)], title)
+    # keep half-width between digits (e.g. "4:3", "1,000")
+    t = re.sub(r"(?<=[0-9])([，：；])(?=[0-9])", lambda m: {"，": ",", "：": ":", "；": ";"}[m.group(1)], t)
+    return t.strip()
+
+
+def find_contents(blocks: list[Block], known_sections=()):
+    """Index of the contents heading and the index just after the contents, plus entries."""
+    for i, b in enumerate(blocks):
+        if isinstance(b, Heading) and CONTENTS_HEAD.match(b.text):
+            break
+    else:
+        return None
+    entries: list[Entry] = []
+    section = ""
+    j = i + 1
+    while j < len(blocks):
+        b = blocks[j]
+        if isinstance(b, Heading):
+            if CONTENTS_HEAD.match(b.text):
+                j += 1
+                continue
+            if SECTION_MARK.match(b.text) or b.text.strip() in known_sections:
+                section = SECTION_MARK.sub("", b.text).strip()
+                j += 1
+                continue
+            break
+        if isinstance(b, ListBlock):
+            for item in b.items:
+                m = ENTRY.match(plain(item))
+                if m:
+                    entries.append(Entry(section, m.group("title").strip(), int(m.group("page")), b.span))
+            j += 1
+            continue
+        if isinstance(b, Paragraph):
+            j += 1        # notes on the contents page (the disclaimer is taken by clean)
+            continue
+        break
+    return i, j, entries
+
+
+def _heading_text(b: Block) -> str | None:
+    if isinstance(b, Heading):
+        return b.text
+    if isinstance(b, Paragraph) and b.runs and all("b" in r.marks for r in b.runs if r.text.strip()):
+        return b.text      # a bold paragraph standing as a title
+    return None
+
+
+def locate_articles(body: list[Block], entries: list[Entry], ctx: Context) -> list[int | None]:
+    """Index in `body` where each entry's article starts, in order."""
+    starts: list[int | None] = []
+    pos = 0
+    for e in entries:
+        found = None
+        for k in range(pos, len(body)):
+            t = _heading_text(body[k])
+            if t is not None and title_similarity(t, e.title) >= MATCH:
+                found = k
+                break
+        starts.append(found)
+        if found is not None:
+            pos = found + 1
+    # an unmatched entry whose place holds a heading repeating the previous
+    # article's title: the extractor copied the wrong title there
+    for n, e in enumerate(entries):
+        if starts[n] is not None or n == 0 or starts[n - 1] is None:
+            continue
+        prev_title = entries[n - 1].title
+        end = next((s for s in starts[n + 1:] if s is not None), len(body))
+        for k in range(starts[n - 1] + 1, end):
+            t = _heading_text(body[k])
+            if t is not None and title_similarity(t, prev_title) >= MATCH:
+                starts[n] = k
+                ctx.log.change("title_repair", body[k].span, t, house_title(e.title), stage="structure")
+                ctx.log.warn("title_repair", body[k].span,
+                             f"heading repeats the title of the previous article; taken as the start of 《{e.title}》")
+                break
+    return starts
+
+
+def _subheading_levels(blocks: list[Block]) -> None:
+    """Headings inside an article become levels 3, 4, 5 in the order of their source depth."""
+    levels = sorted({b.level for b in blocks if isinstance(b, Heading)})
+    mapping = {lvl: min(3 + k, 6) for k, lvl in enumerate(levels)}
+    for b in blocks:
+        if isinstance(b, Heading):
+            b.level = mapping[b.level]
+
+
+def _take_source(blocks: list[Block]) -> tuple[list[Block], str | None]:
+    for k in range(len(blocks) - 1, -1, -1):
+        b = blocks[k]
+        if isinstance(b, Paragraph):
+            m = SOURCE_LINE.match(b.text)
+            if m:
+                return blocks[:k] + blocks[k + 1:], m.group("src")
+    return blocks, None
+
+
+def find_colophon(body: list[Block], magazine: dict) -> int:
+    """Index where the colophon starts: the last block naming the publisher."""
+    names = [magazine.get("publisher", {}).get("name", "")] + magazine.get("publisher", {}).get("names", [])
+    names = [n for n in names if n]
+    for k in range(len(body) - 1, max(-1, len(body) - 8), -1):
+        if any(n in body[k].text for n in names):
+            return k
+    return len(body)
+
+
+def build_issue(blocks: list[Block], meta: Meta, magazine: dict, ctx: Context) -> Issue:
+    issue = Issue(meta=meta, magazine=magazine, disclaimer=magazine.get("disclaimer", ""))
+    found = find_contents(blocks, magazine.get("sections", []))
+    if not found or not found[2]:
+        ctx.log.warn("structure.contents", None, "no contents page found: articles are taken from the top-level headings")
+        return _issue_without_contents(blocks, issue, ctx)
+    head, after, entries = found
+    # the contents page itself is regenerated from the model
+    for b in blocks[head:after]:
+        ctx.log.drop("structure.contents", b.span, b.text, "printed contents page; regenerated from the model")
+    issue.front = blocks[:head]
+    body = blocks[after:]
+    colophon = find_colophon(body, magazine)
+    issue.back = body[colophon:]
+    body = body[:colophon]
+
+    starts = locate_articles(body, entries, ctx)
+    sections: dict[str, Section] = {}
+    located = [(s, e) for s, e in zip(starts, entries) if s is not None]
+    for e, s in zip(entries, starts):
+        if s is None:
+            ctx.log.warn("structure.unmatched_entry", e.span, f"contents entry with no article in the body: {e.title}")
+    if located and located[0][0] > 0:
+        for b in body[:located[0][0]]:
+            ctx.log.warn("structure.before_first_article", b.span, "text between the contents and the first article, kept in front matter")
+        issue.front += body[:located[0][0]]
+    for n, (s, e) in enumerate(located):
+        end = located[n + 1][0] if n + 1 < len(located) else len(body)
+        content = body[s + 1:end]
+        heading = body[s]
+        if normalize_title(heading.text) != normalize_title(e.title):
+            ctx.log.change("title_from_contents", heading.span, heading.text, house_title(e.title), stage="structure")
+        content, source = _take_source(content)
+        _subheading_levels(content)
+        sec = sections.get(e.section)
+        if sec is None:
+            sec = sections[e.section] = Section(id=f"s{len(sections) + 1:02d}", name=e.section)
+        art = Article(id=f"a{n + 1:02d}", title=house_title(e.title), section=e.section, blocks=content,
+                      printed_page=e.page, source=source,
+                      span=Span(heading.span.start, (content[-1].span.end if content else heading.span.end)))
+        sec.articles.append(art)
+    issue.sections = list(sections.values())
+    return issue
+
+
+def _issue_without_contents(blocks, issue, ctx):
+    issue.has_contents = False
+    heads = [b for b in blocks if isinstance(b, Heading)]
+    if not heads:
+        ctx.log.warn("structure.no_headings", None, "no headings: the whole text is one article")
+        sec = Section("s01", issue.meta.title)
+        sec.articles.append(Article("a01", issue.meta.title, sec.name, blocks=blocks))
+        issue.sections = [sec]
+        return issue
+    top = min(h.level for h in heads)
+    idx = [k for k, b in enumerate(blocks) if isinstance(b, Heading) and b.level == top]
+    issue.front = blocks[:idx[0]]
+    sec = Section("s01", issue.meta.title)
+    for n, k in enumerate(idx):
+        end = idx[n + 1] if n + 1 < len(idx) else len(blocks)
+        content = blocks[k + 1:end]
+        content, source = _take_source(content)
+        _subheading_levels(content)
+        sec.articles.append(Article(f"a{n + 1:02d}", blocks[k].text, sec.name, blocks=content, source=source,
+                                    span=blocks[k].span))
+    issue.sections = [sec]
+    return issue

@@ -1,0 +1,121 @@
+"""tables: rows of cells as extracted → tables with header rows, spans,
+group and total rows, numeric cells, and notes."""
+from __future__ import annotations
+
+import re
+
+from .clean import Context, HAN_CHAR
+from .model import Block, Cell, Paragraph, Row, Run, Table, plain
+
+NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*[%％]?[)）]?$|^[-–—]$")
+LEADER = re.compile(r"\s*(?:\.{2,}|…{1,}|·{3,})\s*$")
+NOTE_LINE = re.compile(r"^\s*(数据来源|資料來源|资料来源|来源|來源|注|註|source|note)\s*[:：]", re.I)
+TRAD_ONLY = set("們個們於與會時實發從點國數據產業區價額總證資權開關當")
+
+
+def _strip_leader(cell: Cell) -> Cell:
+    if cell.runs:
+        last = cell.runs[-1]
+        text = LEADER.sub("", last.text)
+        if text != last.text:
+            cell.runs = cell.runs[:-1] + ([Run(text, last.marks, last.lang)] if text else [])
+    # leaders also stand before a footnote marker: "大中華區 <sup>(1)</sup> ....."
+    cell.runs = [Run(LEADER.sub("", r.text) if k < len(cell.runs) - 1 and r.text.endswith("..") else r.text,
+                     r.marks, r.lang) for k, r in enumerate(cell.runs)]
+    cell.runs = [r for r in cell.runs if r.text]
+    if cell.runs:
+        cell.runs[-1] = Run(cell.runs[-1].text.rstrip(), cell.runs[-1].marks, cell.runs[-1].lang)
+        cell.runs[0] = Run(cell.runs[0].text.lstrip(), cell.runs[0].marks, cell.runs[0].lang)
+    return cell
+
+
+def _is_numeric(cell: Cell) -> bool:
+    t = re.sub(r"\s", "", cell.text)
+    return bool(t) and bool(NUMBER.match(t))
+
+
+def _all_marked(cell: Cell, marks) -> bool:
+    runs = [r for r in cell.runs if r.text.strip()]
+    return bool(runs) and all(r.marks & marks for r in runs)
+
+
+def _merge_spans(row: Row) -> Row:
+    """In a header row, a filled cell followed by empty ones spans them."""
+    cells: list[Cell] = []
+    for c in row.cells:
+        if not c.text.strip() and cells and cells[-1].text.strip():
+            cells[-1].colspan += c.colspan
+        else:
+            cells.append(c)
+    return Row(cells, row.role)
+
+
+def shape_table(t: Table, ctx: Context) -> Table:
+    if any(c.colspan > 1 or c.rowspan > 1 or c.header for r in t.rows for c in r.cells):
+        # an HTML table: its spans and headers are explicit
+        for r in t.rows:
+            for c in r.cells:
+                c.numeric = _is_numeric(c)
+        return t
+    width = max(len(r.cells) for r in t.rows)
+    rows = []
+    for r in t.rows:
+        cells = [_strip_leader(c) for c in r.cells] + [Cell([]) for _ in range(width - len(r.cells))]
+        rows.append(Row(cells))
+    # drop columns that are empty in every row (extractor padding)
+    keep = [k for k in range(width) if any(r.cells[k].text.strip() for r in rows)]
+    if len(keep) < width:
+        for r in rows:
+            r.cells = [r.cells[k] for k in keep]
+    # header rows: leading rows with no number in them
+    n_head = 0
+    for r in rows:
+        if any(_is_numeric(c) for c in r.cells[1:]) or len(rows) - n_head <= 1:
+            break
+        n_head += 1
+    if n_head == len(rows):
+        n_head = 1
+    if n_head == 0 and len(rows) > 1:
+        n_head = 0
+    for k, r in enumerate(rows):
+        if k < n_head:
+            r.role = "head"
+            for c in r.cells:
+                c.header = True
+        else:
+            filled = [c for c in r.cells if c.text.strip()]
+            if len(filled) == 1 and filled[0] is r.cells[0] and len(r.cells) > 2:
+                r.role = "group"
+                r.cells = [Cell(r.cells[0].runs, colspan=len(r.cells), header=True)]
+                continue
+            if filled and all(_all_marked(c, {"b", "u"}) for c in filled[1:] or filled):
+                r.role = "total" if any(_is_numeric(c) for c in filled) else r.role
+            for c in r.cells:
+                c.numeric = _is_numeric(c)
+            r.cells[0].header = not r.cells[0].numeric and bool(r.cells[0].text.strip())
+    t.rows = [_merge_spans(r) if r.role == "head" else r for r in rows]
+    if t.rows and t.rows[0].role == "head" and len(t.rows[0].cells) == 1 and not t.caption and len(t.rows) > 1:
+        pass
+    if sum(1 for ch in t.text if ch in TRAD_ONLY) >= 3 and t.lang is None:
+        t.lang = "zh-Hant"
+    if re.search(r"[\u3040-\u30ff]", t.text):
+        t.lang = "ja"
+    return t
+
+
+def tables(blocks: list[Block], ctx: Context) -> list[Block]:
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, Table):
+            before_cols = max(len(r.cells) for r in b.rows) if b.rows else 0
+            shape_table(b, ctx)
+            ctx.log.change("tables.rebuild", b.span, f"{len(b.rows)} rows × {before_cols} cells as text",
+                           f"table {len(b.head)} header rows, {b.columns} columns", stage="tables")
+        elif (isinstance(b, Paragraph) and out and isinstance(out[-1], Table)
+              and NOTE_LINE.match(b.text)):
+            out[-1].notes.append(b.runs)
+            out[-1].span = out[-1].span.merge(b.span)
+            ctx.log.change("tables.note", b.span, b.text, "table note", stage="tables")
+            continue
+        out.append(b)
+    return out
