@@ -41,14 +41,12 @@ class Timer:
         class _T:
             def __enter__(self):
                 self.t = time.perf_counter()
-                if not timer.quiet:
-                    print(f"  {name} …", end="", file=sys.stderr, flush=True)
 
             def __exit__(self, *exc):
                 dt = time.perf_counter() - self.t
                 timer.timings[name] = dt
                 if not timer.quiet and not exc[0]:
-                    print(f" {dt:.2f} s", file=sys.stderr, flush=True)
+                    print(f"  {name:<12} {dt:6.2f} s", file=sys.stderr, flush=True)
         return _T()
 
 

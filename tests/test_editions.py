@@ -1,0 +1,92 @@
+"""End to end: the three editions of 2025-08, built into a temporary folder and checked."""
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ISSUE, ROOT
+from pipeline.check import check_epub, check_print_pdf, check_screen_pdf
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(ISSUE), "--out", str(out), "--quiet"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def failures(results):
+    return [(n, d) for n, ok, d in results if ok is False]
+
+
+def test_files_and_report(built):
+    names = sorted(p.name for p in built.iterdir())
+    assert names == ["2025-08-print.pdf", "2025-08.epub", "2025-08.pdf", "report.html", "report.json"]
+    report = json.loads((built / "report.json").read_text(encoding="utf-8"))
+    assert report["han_accounting"]["missing_count"] == 0, report["han_accounting"]["missing"]
+    assert report["pages"]["screen"] == report["pages"]["print"]
+
+
+def test_print_pdf_is_press_ready(built):
+    assert failures(check_print_pdf(built / "2025-08-print.pdf")) == []
+
+
+def test_screen_pdf_links_bookmarks_fonts(built):
+    report = json.loads((built / "report.json").read_text(encoding="utf-8"))
+    results = check_screen_pdf(built / "2025-08.pdf", report)
+    assert failures(results) == []
+    assert any("lands on the page" in n and ok for n, ok, _ in results)
+
+
+def test_epubcheck_clean(built):
+    results = check_epub(built / "2025-08.epub")
+    assert [ok for _, ok, _ in results] == [True], results
+
+
+def test_epub_has_one_document_per_article_and_a_nav(built):
+    with zipfile.ZipFile(built / "2025-08.epub") as z:
+        names = z.namelist()
+        assert names[0] == "mimetype"
+        articles = [n for n in names if n.startswith("OEBPS/a") and n.endswith(".xhtml")]
+        assert len(articles) == 36
+        nav = z.read("OEBPS/nav.xhtml").decode()
+        assert 'epub:type="toc"' in nav and 'epub:type="landmarks"' in nav
+        opf = z.read("OEBPS/content.opf").decode()
+        assert 'xml:lang="zh-CN"' in opf and "dcterms:modified" in opf
+
+
+def test_no_markup_characters_reach_readers(built):
+    text = "".join(PdfReader(str(built / "2025-08.pdf")).pages[k].extract_text() for k in range(10, 40))
+    for junk in ("<b>", "</u>", "<sup>", "**", "\\_", "$\\mu", "\t"):
+        assert junk not in text
+
+
+def test_bad_input_exits_2_with_one_line(tmp_path):
+    from conftest import make_issue
+    folder = make_issue(tmp_path, b"")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--out", str(tmp_path / "o")],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert "raw.md:1:" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "o" / "test-01.pdf").exists()
+
+
+def test_unknown_edition_exits_2(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(ISSUE), "--formats", "mobi",
+                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stderr.startswith("error: ")
+
+
+def test_missing_required_field_names_the_file(tmp_path):
+    from conftest import make_issue
+    folder = make_issue(tmp_path, "# 标题\n\n正文。\n", issue_toml='id = "x"\ntitle = "天堂之芯"\n')
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "issue.toml:" in proc.stderr and "subtitle" in proc.stderr

@@ -1,0 +1,47 @@
+from pipeline.inline import parse_inline, strip_markup
+
+
+def marks_of(runs, text):
+    return next(r.marks for r in runs if text in r.text)
+
+
+def test_html_tags_become_marks_not_text():
+    runs = parse_inline("合計 <u>1,688,426</u> 與 <b>37.4%</b> 大中華區 <sup>(1)</sup>")
+    assert "<" not in "".join(r.text for r in runs)
+    assert marks_of(runs, "1,688,426") == {"u"}
+    assert marks_of(runs, "37.4%") == {"b"}
+    assert marks_of(runs, "(1)") == {"sup"}
+
+
+def test_markdown_bold_and_escapes():
+    runs = parse_inline(r"**自主建设。**充分调动 InFO\_SoW \*Total")
+    assert strip_markup(r"**自主建设。**充分调动 InFO\_SoW \*Total") == "自主建设。充分调动 InFO_SoW *Total"
+    assert marks_of(runs, "自主建设") == {"b"}
+    assert marks_of(runs, "充分") == frozenset()
+
+
+def test_latex_fragments_become_unicode():
+    assert strip_markup(r"厚度 1-3  $\mu\text{m}$ ，") == "厚度 1-3  μm ，"
+    assert strip_markup(r"回波损耗 $\leq 13\text{dB}$") == "回波损耗 ≤ 13 dB"
+    runs = parse_inline(r"面积 10 m$^{2}$")
+    assert marks_of(runs, "2") == {"sup"}
+    assert strip_markup(r"同比$+24.4\%$") == "同比+24.4%"
+
+
+def test_bracketed_prospectus_text_is_not_a_link():
+    assert strip_markup("[編纂]數目：[編纂](可予[編纂])") == "[編纂]數目：[編纂](可予[編纂])"
+
+
+def test_links_keep_their_text_only():
+    assert strip_markup("visit the [JEDEC website](#).") == "visit the JEDEC website."
+    assert strip_markup("网址：<http://zcps.rlsbt.zj.gov.cn>）") == "网址：http://zcps.rlsbt.zj.gov.cn）"
+
+
+def test_unknown_and_hostile_tags_stay_literal_text():
+    text = '<script>alert(1)</script><iframe src="x">'
+    assert strip_markup(text) == text
+
+
+def test_unbalanced_tags_do_not_leak():
+    runs = parse_inline("<b>粗体没有闭合 正文</u>")
+    assert "".join(r.text for r in runs) == "粗体没有闭合 正文"

@@ -1,0 +1,100 @@
+import tomllib
+from pathlib import Path
+
+from pipeline.clean import Context, clean
+from pipeline.model import Log, Meta
+from pipeline.read import read_blocks
+from pipeline.structure import build_issue, house_title, title_similarity
+
+FIXTURE = Path(__file__).parent / "fixtures" / "2025-08-structure.toml"
+META = Meta("t", "天堂之芯", "ICN", "zh-CN", "2025-09", "出版者", "urn:uuid:x")
+MAG = {"sections": ["芯动态", "芯资讯"], "publisher": {"name": "出版者有限公司"}}
+
+
+def structure(text):
+    log = Log()
+    ctx = Context(log=log, magazine=MAG)
+    return build_issue(clean(read_blocks(text, log), ctx), META, MAG, ctx), log
+
+
+def test_2025_08_matches_the_hand_verified_contents(model_2025_08):
+    issue, log, _ = model_2025_08
+    want = tomllib.loads(FIXTURE.read_text(encoding="utf-8"))["section"]
+    assert [s.name for s in issue.sections] == [s["name"] for s in want]
+    for got, exp in zip(issue.sections, want):
+        assert [(a.title, a.printed_page, a.span.start) for a in got.articles] == \
+               [tuple(x) for x in exp["articles"]]
+
+
+def test_2025_08_duplicate_heading_is_repaired_and_reported(model_2025_08):
+    issue, log, _ = model_2025_08
+    repairs = [c for c in log.changes if c.rule == "title_repair"]
+    assert [(c.span.start, c.after) for c in repairs] == [(1489, "半导体领域陷入芯“铜”危机")]
+
+
+def test_2025_08_sources_and_colophon(model_2025_08):
+    issue, _, _ = model_2025_08
+    arts = {a.title: a for a in issue.articles}
+    assert arts["芯迈半导体：港交所IPO申请获受理"].source == "芯东西"
+    assert arts["SEMI：2025年全球半导体设备总销售额预计将达1255亿美元，创历史新高"].source == "SEMI"
+    assert "六和路368号" in issue.back[-1].text
+    assert issue.front[0].text == "天堂之芯"
+
+
+SYNTH = """# 刊名
+
+前言一段。
+
+# 目录
+
+### • 芯动态
+
+- ▲甲公司: 募资9亿元用于项目 — 01
+- ▲乙公司发布新品 — 03
+
+### • 芯资讯
+
+- ▲丙: 行业报告 — 05
+
+## 甲公司：募资9亿用于项目
+
+正文一，完整。
+
+#### **(01)小标题**
+
+正文二。
+
+## 乙公司发布新品
+
+正文三。
+
+（来源：芯东西）
+
+## 乙公司发布新品
+
+正文四。
+
+出版者有限公司
+"""
+
+
+def test_contents_drives_articles_despite_wording_and_duplicates():
+    issue, log = structure(SYNTH)
+    titles = [(s.name, [a.title for a in s.articles]) for s in issue.sections]
+    assert titles == [("芯动态", ["甲公司：募资9亿元用于项目", "乙公司发布新品"]), ("芯资讯", ["丙：行业报告"])]
+    a1 = issue.sections[0].articles[0]
+    assert [b.level for b in a1.blocks if b.kind == "heading"] == [3]
+    assert issue.sections[0].articles[1].source == "芯东西"
+    assert any(c.rule == "title_repair" for c in log.changes)
+
+
+def test_no_contents_page_builds_from_top_headings_with_a_warning():
+    issue, log = structure("# 甲\n\n正文。\n\n# 乙\n\n正文。\n")
+    assert [a.title for a in issue.articles] == ["甲", "乙"]
+    assert any(w.rule == "structure.contents" for w in log.warnings)
+
+
+def test_title_helpers():
+    assert house_title("SEMI: 2025年预计, 创新高") == "SEMI：2025年预计，创新高"
+    assert title_similarity("甬矽电子: 募资9亿元用于", "甬矽电子：募资9亿用于") > 0.8
+    assert title_similarity("LPDDR6 内存标准", "半导体领域陷入芯“铜”危机") < 0.3
