@@ -10,7 +10,9 @@ from .model import Block, Cell, Paragraph, Row, Run, Table, plain
 NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*[%％]?[)）]?$|^[-–—]$")
 LEADER = re.compile(r"\s*(?:\.{2,}|…{1,}|·{3,})\s*$")
 NOTE_LINE = re.compile(r"^\s*(数据来源|資料來源|资料来源|来源|來源|注|註|source|note)\s*[:：]", re.I)
-TRAD_ONLY = set("們個們於與會時實發從點國數據產業區價額總證資權開關當")
+# characters written only in Traditional Chinese (their Simplified forms differ)
+TRAD_ONLY = set("們個於與會時實發從點國數據產區價額總證資權開關當電幣計顯動貨購銷務債淨營現單錄輸認際運擔匯兌"
+                "銀團體經濟廠東預無準備變應層將專業長門問間題車這還進過達連選係統網億萬為")
 
 
 def _strip_leader(cell: Cell) -> Cell:
@@ -69,12 +71,15 @@ def shape_table(t: Table, ctx: Context) -> Table:
             r.cells = [r.cells[k] for k in keep]
     # header rows: leading rows with no number in them
     # (a row with only its first cell filled is a group label: the body has begun)
+    # (in a table of words only, the first row is the header)
     n_head = 0
     for r in rows:
         label_only = bool(r.cells[0].text.strip()) and not any(c.text.strip() for c in r.cells[1:])
-        if any(_is_numeric(c) for c in r.cells[1:]) or label_only or len(rows) - n_head <= 1:
+        if any(_is_numeric(c) for c in r.cells[1:]) or label_only:
             break
         n_head += 1
+    if n_head >= len(rows) - 1:
+        n_head = min(1, len(rows) - 1)
     for k, r in enumerate(rows):
         if k < n_head:
             r.role = "head"
@@ -92,7 +97,7 @@ def shape_table(t: Table, ctx: Context) -> Table:
                 c.numeric = _is_numeric(c)
             r.cells[0].header = not r.cells[0].numeric and bool(r.cells[0].text.strip())
     t.rows = [_merge_spans(r) if r.role == "head" else r for r in rows]
-    if sum(1 for ch in t.text if ch in TRAD_ONLY) >= 3 and t.lang is None:
+    if sum(1 for ch in t.text if ch in TRAD_ONLY) >= 2 and t.lang is None:
         t.lang = "zh-Hant"
     if re.search(r"[\u3040-\u30ff]", t.text):
         t.lang = "ja"
