@@ -3,7 +3,7 @@ ISSUE ?= 2025-08
 OUT := output/$(ISSUE)
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 default-jre-headless poppler-utils ghostscript pandoc
+APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 default-jre-headless poppler-utils libgs-common ghostscript pandoc
 SOURCES := $(wildcard pipeline/*.py pipeline/render/*.py styles/*) sources/magazine.toml \
            $(wildcard sources/$(ISSUE)/*)
 EDITIONS := $(OUT)/$(ISSUE).pdf $(OUT)/$(ISSUE)-print.pdf $(OUT)/$(ISSUE).epub

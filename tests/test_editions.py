@@ -90,3 +90,13 @@ def test_missing_required_field_names_the_file(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "issue.toml:" in proc.stderr and "subtitle" in proc.stderr
+
+
+def test_fetcher_serves_only_the_closed_world(tmp_path):
+    from pipeline.render.pdf import STYLES, ClosedFetcher
+    f = ClosedFetcher([STYLES, tmp_path])
+    assert f.fetch((STYLES / "common.css").as_uri()).read().startswith(b"/*")
+    for url in ("file:///etc/passwd", "http://example.com/x.css", (STYLES / ".." / "README.md").resolve().as_uri()):
+        with pytest.raises(ValueError):
+            f.fetch(url)
+    assert len(f.refused) == 3
