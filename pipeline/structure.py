@@ -175,10 +175,18 @@ def build_issue(blocks: list[Block], meta: Meta, magazine: dict, ctx: Context) -
     issue.front = blocks[:head]
     body = blocks[after:]
     colophon = find_colophon(body, magazine)
-    issue.back = body[colophon:]
+    issue.back = body_back = body[colophon:]
     body = body[:colophon]
 
     starts = locate_articles(body, entries, ctx)
+    if all(s is None for s in starts):
+        ctx.log.warn("structure.contents", None, "no contents entry matches a heading of the body: "
+                     "articles are taken from the top-level headings")
+        front = issue.front
+        issue = _issue_without_contents(body, issue, ctx)
+        issue.front = front + issue.front
+        issue.back = body_back
+        return issue
     sections: dict[str, Section] = {}
     located = [(s, e) for s, e in zip(starts, entries) if s is not None]
     for e, s in zip(entries, starts):
