@@ -18,7 +18,7 @@ MARK_TAGS = {"b": "b", "strong": "b", "u": "u", "sup": "sup", "sub": "sub",
              "i": "i", "em": "i"}
 
 TOKEN = re.compile(
-    r"""(?P<escape>\\(?P<escaped>[\\`*_{}\[\]()#+\-.!|<>$~]))
+    r"""(?P<escape>\\(?P<escaped>[\\`*_{}\[\]()#+\-.!|<>$~%&]))
       | (?P<tag></?(?P<tagname>[a-zA-Z]+)\s*>)
       | (?P<autolink><(?P<url>(?:https?|mailto):[^\s<>]+)>)
       | (?P<link>\[(?P<linktext>[^\[\]]+)\]\((?P<href>\#[^()\s]*|https?://[^()\s]+)\))

@@ -100,3 +100,22 @@ def test_fetcher_serves_only_the_closed_world(tmp_path):
         with pytest.raises(ValueError):
             f.fetch(url)
     assert len(f.refused) == 3
+
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "research-report-raw.md"
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus not beside the checkout")
+def test_other_extractors_output_builds_with_a_warning(tmp_path):
+    from conftest import make_issue
+    folder = make_issue(tmp_path, CORPUS.read_bytes())
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--formats", "epub",
+                           "--out", str(tmp_path / "o"), "--quiet"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((tmp_path / "o" / "report.json").read_text(encoding="utf-8"))
+    assert any(w["rule"] == "structure.contents" for w in report["warnings"])
+    assert report["han_accounting"]["missing_count"] == 0
+    with zipfile.ZipFile(tmp_path / "o" / "test-01.epub") as z:
+        text = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert "<td>7.18</td>" in text or ">7.18<" in text          # the HTML table is a table
+    assert "$" not in text and "\\%" not in text
