@@ -194,8 +194,6 @@ def check_ace(path: Path):
     if not rep.exists():
         return [("epub: DAISY Ace", False, proc.stderr.strip()[-300:])]
     data = json.loads(rep.read_text())
-    violations = [a for a in data.get("assertions", []) for x in a.get("assertions", [])
-                  if x.get("earl:result", {}).get("earl:outcome") == "fail"]
     count = sum(len([x for x in a.get("assertions", []) if x.get("earl:result", {}).get("earl:outcome") == "fail"])
                 for a in data.get("assertions", []))
     return [("epub: DAISY Ace 0 violations", count == 0, f"{count} violations")]

@@ -174,6 +174,15 @@ def _ends_open(p: Paragraph) -> bool:
     return bool(t) and t[-1] not in TERMINAL
 
 
+def _continues_prose(p: Paragraph) -> bool:
+    """The second half of a cut sentence: it starts mid-sentence and is prose
+    itself, or a short tail that ends the sentence ("公司正以前瞻性布局把握时代机遇。").
+    A navigation bar lifted from a screenshot ("首页 通知公告 …") is neither."""
+    t = p.text.strip()
+    return (_starts_continuation(p) and len(t) >= 2
+            and (any(c in PROSE_MARKS for c in t) or t[-1] in TERMINAL))
+
+
 def _starts_continuation(p: Paragraph) -> bool:
     t = p.text.lstrip()
     return bool(t) and (HAN_CHAR.match(t[0]) is not None or t[0] in "，。、；：）”」』" or t[0].islower())
@@ -194,7 +203,7 @@ def join_page_breaks(blocks, ctx):
             for j in range(i + 1, min(i + 1 + MAX_GAP_BLOCKS + 1, len(out))):
                 b = out[j]
                 if isinstance(b, Paragraph) and b.role == "body":
-                    if _starts_continuation(b) and _is_prose_or_tail(b):
+                    if _continues_prose(b):
                         sep = "" if (HAN_CHAR.match(a.text[-1]) or HAN_CHAR.match(b.text[0])
                                      or not a.text[-1].isalnum()) else " "
                         before = a.text
@@ -213,11 +222,6 @@ def join_page_breaks(blocks, ctx):
             ctx.log.warn("join_page_breaks", b.span, "paragraph ends without punctuation and was left unjoined: …"
                          + b.text[-20:])
     return out
-
-
-def _is_prose_or_tail(p: Paragraph) -> bool:
-    # the second half may be short ("公司正以前瞻性布局把握时代机遇。")
-    return len(p.text) >= 2
 
 
 RULES = [

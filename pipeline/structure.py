@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .clean import Context
+from .clean import FULL_WIDTH, Context
 from .model import (Article, Block, Heading, Issue, ListBlock, Meta, Paragraph, Section,
                     Span, plain)
 
@@ -52,7 +52,7 @@ MATCH = 0.8
 
 def house_title(title: str) -> str:
     """Contents titles in house punctuation: full-width in Chinese context."""
-    t = re.sub(r"\s*([,:!?;])\s*", lambda m: {",": "，", ":": "：", "!": "！", "?": "？", ";": "；"}[m.group(1)], title)
+    t = re.sub(r"\s*([,:!?;])\s*", lambda m: FULL_WIDTH[m.group(1)], title)
     # keep half-width between digits (e.g. "4:3", "1,000")
     t = re.sub(r"(?<=[0-9])([，：；])(?=[0-9])", lambda m: {"，": ",", "：": ":", "；": ";"}[m.group(1)], t)
     return t.strip()

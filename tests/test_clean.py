@@ -85,3 +85,12 @@ def test_a_rule_can_be_switched_off():
     blocks = read_blocks("依托 2025 年的基地。\n", log)
     out = clean(blocks, Context(log=log, disabled={"han_latin_spacing"}))
     assert out[0].text == "依托 2025 年的基地。"
+
+
+def test_screenshot_text_is_not_joined_into_prose():
+    text = ("申报人员所在单位登录职称管理服务平台，负责对\n\n"
+            "首页 通知公告 职称评审 职称认定 评审委员会 帮助中心\n\n"
+            "查询结果\n")
+    blocks, log = run(text)
+    assert [b.text for b in blocks][1:] == ["首页 通知公告 职称评审 职称认定 评审委员会 帮助中心", "查询结果"]
+    assert any(w.rule == "join_page_breaks" for w in log.warnings)

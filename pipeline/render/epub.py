@@ -37,6 +37,7 @@ def build_time(issue: Issue) -> time.struct_time:
 
 
 def xhtml_page(issue: Issue, title: str, body_el, body_type: str | None = None) -> bytes:
+    """One XHTML content document; `body_el` is an element or a list of them."""
     lang = issue.meta.language
     html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": EPUB_NS})
     html.set("lang", lang)
@@ -48,7 +49,8 @@ def xhtml_page(issue: Issue, title: str, body_el, body_type: str | None = None) 
     body = sub(html, "body")
     if body_type:
         body.set(f"{{{EPUB_NS}}}type", body_type)
-    body.append(body_el)
+    for el in body_el if isinstance(body_el, list) else [body_el]:
+        body.append(el)
     return etree.tostring(html, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
@@ -77,7 +79,7 @@ def cover_png(issue: Issue) -> bytes:
     return buf.getvalue()
 
 
-def _nav(issue: Issue, parts) -> bytes:
+def _nav(issue: Issue) -> bytes:
     nav_root = E("div")
     toc = sub(nav_root, "nav", {"id": "toc", "role": "doc-toc"})
     toc.set(f"{{{EPUB_NS}}}type", "toc")
@@ -103,18 +105,7 @@ def _nav(issue: Issue, parts) -> bytes:
                              ("bodymatter", f"{first_article}.xhtml", "正文")]:
         a = sub(sub(lol, "li"), "a", {"href": href}, text=label)
         a.set(f"{{{EPUB_NS}}}type", typ)
-    # nav_root is a wrapper: its children go into the body
-    html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": EPUB_NS})
-    html.set("lang", issue.meta.language)
-    html.set(XML_LANG, issue.meta.language)
-    head = sub(html, "head")
-    sub(head, "meta", {"charset": "utf-8"})
-    sub(head, "title", text="目录")
-    sub(head, "link", {"rel": "stylesheet", "type": "text/css", "href": "css/epub.css"})
-    body = sub(html, "body")
-    for child in list(nav_root):
-        body.append(child)
-    return etree.tostring(html, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+    return xhtml_page(issue, "目录", list(nav_root))
 
 
 def _opf(issue: Issue, manifest, spine, modified: str) -> bytes:
@@ -203,7 +194,7 @@ def write_epub(issue: Issue, target: Path, embed_fonts: bool = False) -> None:
         files.append((f"OEBPS/{name}", xhtml_page(issue, title, body, typ)))
         manifest.append((item_id, name, "application/xhtml+xml", None))
         spine.append(item_id)
-    files.append(("OEBPS/nav.xhtml", _nav(issue, None)))
+    files.append(("OEBPS/nav.xhtml", _nav(issue)))
     manifest.append(("nav", "nav.xhtml", "application/xhtml+xml", "nav"))
     files.append(("OEBPS/images/cover.png", cover_png(issue)))
     manifest.append(("cover-image", "images/cover.png", "image/png", "cover-image"))
