@@ -57,7 +57,8 @@ def make_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, So
     with timer("load"):
         src = load_source(folder)
     ctx = Context(log=log, magazine=src.magazine,
-                  disabled=set(src.fixes.get("clean", {}).get("disable", [])))
+                  disabled=set(src.fixes.get("clean", {}).get("disable", [])),
+                  language=src.meta.language)
     with timer("read"):
         text = decode(src.raw, str(src.raw_path), log)
         blocks = read_blocks(text, log)

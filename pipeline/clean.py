@@ -6,7 +6,9 @@ table of `sources/<issue>/fixes.toml`), like markdown-it-py's ruler.
 """
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .model import Block, Heading, ListBlock, Log, Paragraph, Run, Table, plain
@@ -14,7 +16,7 @@ from .model import Block, Heading, ListBlock, Log, Paragraph, Run, Table, plain
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 HAN_CHAR = re.compile(f"[{HAN}]")
 # what a sentence, a clause list or a caption may end with
-TERMINAL = set("。！？；：…」』”’）》】)!?;:.…—")
+TERMINAL = set("。！？；：…」』”’）》】〕］〉)]!?;:.…—")
 PROSE_MARKS = set("，。、；")
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 DISCLAIMER_HEAD = re.compile(r"^\s*\*?\s*免责声明\s*[:：]?\s*$")
@@ -25,6 +27,7 @@ class Context:
     log: Log
     magazine: dict = field(default_factory=dict)
     disabled: set = field(default_factory=set)
+    language: str = "zh-CN"
 
 
 # ---------------------------------------------------------------- run editing
@@ -99,6 +102,158 @@ def _similar(a: str, b: str) -> bool:
     import difflib
     norm = lambda s: re.sub(r"[\W_]", "", s)
     return difflib.SequenceMatcher(None, norm(a), norm(b)).ratio() > 0.9
+
+
+# ---------------------------------------------------------------- not prose
+# The extractor also gives text that is not the magazine's prose: what it
+# wrote about images, text inside screenshots, slides and charts, page
+# furniture, captions.  Each rule below decides drop, image text or caption;
+# `keep` in fixes.toml overrules them all.
+
+def _paragraphs(blocks):
+    for n, b in enumerate(blocks):
+        if isinstance(b, Paragraph) and b.role == "body" and "keep" not in b.editor:
+            yield n, b
+
+
+def _lines(p: Paragraph) -> list[str]:
+    return [ln.strip() for ln in p.text.split("\n") if ln.strip()]
+
+
+def _latin_only(text: str) -> bool:
+    return not HAN_CHAR.search(text) and re.search(r"[A-Za-z]{2}", text) is not None
+
+
+DESCRIPTION = re.compile(
+    r"^(?:an?|the)\s+(?:photo|photograph|image|picture|diagram|chart|graph|screenshot|figure|logo|"
+    r"illustration|map|poster|slide)\b|^(?:photo|image|picture|screenshot|diagram|logo|illustration)s?"
+    r"\s+(?:of|showing|shows|with)\b", re.I)
+
+
+def image_descriptions(blocks, ctx):
+    """What the extractor wrote about an image ("A photo of …", or one English
+    sentence repeated with other numbers) is not the magazine's text: it
+    goes.  Seen as English in a Chinese issue that either opens like a
+    description or repeats one template with other numbers."""
+    if not ctx.language.startswith("zh"):
+        return blocks
+    shape = lambda t: re.sub(r"\d+", "#", t.strip())
+    paras = [(n, b) for n, b in _paragraphs(blocks) if _latin_only(b.text) and len(b.text) < 200]
+    drop = set()
+    for (n1, b1), (n2, b2) in zip(paras, paras[1:]):
+        if n2 == n1 + 1 and shape(b1.text) == shape(b2.text) and b1.text.strip() != b2.text.strip():
+            drop |= {n1, n2}
+    drop |= {n for n, b in paras if DESCRIPTION.match(b.text.strip())}
+    for n in sorted(drop):
+        ctx.log.drop("image_descriptions", blocks[n].span, blocks[n].text,
+                     "the extractor's description of an image, not the magazine's text")
+    return [b for n, b in enumerate(blocks) if n not in drop]
+
+
+REDACTION = re.compile(r"\[(?:編纂|编纂|REDACTED|●)\]")
+
+
+MARKS_LINE = re.compile(r"(?:^|\n)[ \t]*(?:\[(?:編纂|编纂|REDACTED|●)\][ \t]*)+(?=\n|$)")
+
+
+def redaction_marks(blocks, ctx):
+    """Lines that hold nothing but redaction marks ([編纂] in a draft
+    prospectus) say nothing; they go, the lines around them stay."""
+    drop = set()
+    for n, b in _paragraphs(blocks):
+        rest = REDACTION.sub("", b.text)
+        if REDACTION.search(b.text) and not re.search(r"\w", rest):
+            drop.add(n)
+            ctx.log.drop("redaction_marks", b.span, b.text, "redaction marks only")
+        elif MARKS_LINE.search(b.text):
+            for m in MARKS_LINE.finditer(b.text):
+                ctx.log.drop("redaction_marks", b.span, m.group().strip(), "a line of redaction marks only")
+            b.runs = edit_runs(b.runs, MARKS_LINE, lambda m: {k: "" for k in range(m.start(), m.end())})
+    return [b for n, b in enumerate(blocks) if n not in drop]
+
+
+NAV_TOKEN = re.compile(f"^[{HAN}A-Za-z*]{{2,10}}$")
+BREADCRUMB = re.compile(f"^[{HAN}A-Za-z]{{2,10}}(?:\\s*[>›»/]\\s*[{HAN}A-Za-z]{{2,12}})+$")
+
+
+def _is_ui_text(t: str) -> bool:
+    tokens = t.split()
+    return ((len(tokens) >= 5 and all(NAV_TOKEN.match(x) for x in tokens))
+            or BREADCRUMB.match(t.strip()) is not None)
+
+
+def screenshot_text(blocks, ctx):
+    """A web page's navigation bar (five or more short words, no punctuation)
+    or breadcrumb comes from a screenshot; so do the short labels after it,
+    up to where the prose resumes.  They go."""
+    drop, in_shot = set(), False
+    for n, b in enumerate(blocks):
+        if not (isinstance(b, Paragraph) and b.role == "body" and "keep" not in b.editor):
+            in_shot = False
+            continue
+        t = b.text.strip()
+        if _is_ui_text(t):
+            in_shot = True
+        elif not (in_shot and not any(c in PROSE_MARKS for c in t) and len(t) < 40):
+            in_shot = False
+            continue
+        drop.add(n)
+        ctx.log.drop("screenshot_text", b.span, b.text, "text of a screenshot (navigation, labels)")
+    return [b for n, b in enumerate(blocks) if n not in drop]
+
+
+CAPTION = re.compile(r"^\s*(?:▲|△|图\s*\d|圖\s*\d|表\s*\d|Fig\.?\s*\d|Figure\s*\d|Table\s*\d)", re.I)
+SOURCE_LINE = re.compile(r"^\s*\(?\s*(?:资料来源|資料來源|数据来源|數據來源|图片来源|Source)\s*[:：]", re.I)
+
+
+def _is_title_line(t: str) -> bool:
+    return 0 < len(t) < 40 and "\n" not in t and t[-1] not in "。；，、" and not any(c in "，。；" for c in t)
+
+
+def captions(blocks, ctx):
+    """Photo and figure captions (▲ …, 图1 …, Fig. 1. …) and the title line
+    just above a table are set as captions, never joined into prose."""
+    for n, b in _paragraphs(blocks):
+        t = b.text.strip()
+        before_table = n + 1 < len(blocks) and isinstance(blocks[n + 1], Table)
+        if (CAPTION.match(t) and len(t) < 100 and "\n" not in t) or (before_table and _is_title_line(t)):
+            b.role = "caption"
+            ctx.log.change("captions", b.span, t, "caption: " + t)
+    return blocks
+
+
+def image_text(blocks, ctx):
+    """Text that stood inside a chart, slide or document image: kept, but set
+    as image text, not prose.  Seen as (a) a block of short hard-broken lines,
+    mostly without clause marks, with a source line among them; (b) short
+    English lines in a Chinese issue (chart titles, legends, © lines,
+    a chart's source).  A long English passage is prose (a quoted press
+    release) and stays."""
+    from .tables import TRAD_ONLY as TRAD
+    zh = ctx.language.startswith("zh")
+    for n, b in _paragraphs(blocks):
+        lines = _lines(b)
+        t = b.text.strip()
+        why = None
+        if len(lines) >= 3 and any(SOURCE_LINE.match(x) for x in lines) and sum(
+                not any(c in PROSE_MARKS for c in x) for x in lines) * 2 >= len(lines):
+            why = "lines of a chart or slide"
+        elif zh and _latin_only(t) and len(t) < 160 and not re.search(r"[.!?]\s+[A-Z]", t):
+            why = "English text of a chart or image"
+        elif zh and len(lines) >= 2 and sum(c in TRAD for c in t) >= 3 and not ctx.language.endswith(("Hant", "TW", "HK")):
+            why, b.lang = "lines of a document in Traditional script, quoted as an image", "zh-Hant"
+        if why:
+            b.role = "figure-text"
+            ctx.log.change("image_text", b.span, t, "image text: " + t)
+    if zh and not ctx.language.endswith(("Hant", "TW", "HK")):
+        from .tables import TRAD_ONLY
+        for n, b in enumerate(blocks):
+            # a heading in Traditional script inside a Simplified issue is the
+            # text of a logo or a quoted document, not a title of this issue
+            if isinstance(b, Heading) and "keep" not in b.editor and any(c in TRAD_ONLY for c in b.text) and len(b.text) < 20:
+                blocks[n] = Paragraph(b.span, runs=b.runs, role="figure-text", lang="zh-Hant")
+                ctx.log.change("image_text", b.span, b.text, "image text: " + b.text)
+    return blocks
 
 
 SPACE_HAN_LATIN = re.compile(f"(?<=[{HAN}]) +(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%]) +(?=[{HAN}])")
@@ -177,60 +332,264 @@ def _ends_open(p: Paragraph) -> bool:
 def _continues_prose(p: Paragraph) -> bool:
     """The second half of a cut sentence: it starts mid-sentence and is prose
     itself, or a short tail that ends the sentence ("公司正以前瞻性布局把握时代机遇。").
-    A navigation bar lifted from a screenshot ("首页 通知公告 …") is neither."""
+    A navigation bar lifted from a screenshot (short words, no marks) is neither."""
     t = p.text.strip()
-    return (_starts_continuation(p) and len(t) >= 2
+    return (p.role == "body" and _starts_continuation(p) and len(t) >= 2
             and (any(c in PROSE_MARKS for c in t) or t[-1] in TERMINAL))
 
 
 def _starts_continuation(p: Paragraph) -> bool:
     t = p.text.lstrip()
-    return bool(t) and (HAN_CHAR.match(t[0]) is not None or t[0] in "，。、；：）”」』" or t[0].islower())
+    return bool(t) and (HAN_CHAR.match(t[0]) is not None or t[0] in NO_PARAGRAPH_START
+                        or t[0] in "“《「『【（" or t[0].islower() or t[0].isdigit())
 
 
-MAX_GAP_BLOCKS = 3  # figures, tables, stray headings that may stand between two halves
+def _is_weak_tail(p: Paragraph) -> bool:
+    """A short line with no clause marks: a tail, or a slogan or label that is not."""
+    t = p.text.strip()
+    return len(t) < 15 and not any(c in PROSE_MARKS for c in t)
+
+
+BRACKETS = {"（": "）", "(": ")", "“": "”", "「": "」", "《": "》", "【": "】", "『": "』"}
+HALF_CLOSE = {"）": ")", ")": "）"}
+NO_PARAGRAPH_START = set("，。、；：？！）》」』”’】,;:)")
+
+
+def _unclosed(text: str) -> str | None:
+    """The closing bracket the text still owes, if any."""
+    stack = []
+    for ch in text:
+        if ch in BRACKETS:
+            stack.append(BRACKETS[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+HAN_RUN_CHAR = re.compile(f"[{HAN}]")
+HAN_PAIR = re.compile(f"(?=([{HAN}][{HAN}]))")
+
+
+@dataclass
+class HanStats:
+    """How often each Han character and each adjacent pair occurs in the
+    issue.  A cut inside a word (移动终|端, 提|供) rejoins into a pair that
+    occurs far more often than its characters' frequencies predict."""
+    chars: Counter
+    pairs: Counter
+    total: int
+
+    @classmethod
+    def of(cls, blocks) -> "HanStats":
+        text = "\n".join(b.text for b in blocks)
+        chars = Counter(HAN_RUN_CHAR.findall(text))
+        pairs = Counter(HAN_PAIR.findall(text))
+        return cls(chars, pairs, max(sum(chars.values()), 1))
+
+    def association(self, x: str, y: str) -> float:
+        """Pointwise mutual information of the pair xy (0 when never seen)."""
+        n = self.pairs.get(x + y, 0)
+        if not n:
+            return 0.0
+        return math.log(n * self.total / (self.chars[x] * self.chars[y]))
+
+
+def junction_evidence(head: str, tail: str, stats: HanStats) -> tuple[float, bool]:
+    """(score, structural) for reading `tail` straight after `head`.
+
+    Structural evidence (a bracket closed, a clause mark that cannot start a
+    paragraph, a Latin word split) is enough to cross a heading; a word
+    rejoined only ranks candidates."""
+    tail = tail.lstrip()
+    score, structural = 0.0, False
+    owed = _unclosed(head)
+    if owed:
+        closers = {owed, HALF_CLOSE.get(owed, owed)}
+        cut = min((tail.find(c) for c in closers if c in tail), default=-1)
+        openers = {o for o, c in BRACKETS.items() if c in closers}
+        if 0 <= cut < 60 and not any(o in tail[:cut] for o in openers):
+            score, structural = score + 3, True
+    if tail[:1] in NO_PARAGRAPH_START:
+        score, structural = score + 3, True
+    if head[-1:].isascii() and head[-1:].isalpha() and tail[:1].islower():
+        score, structural = score + 2, True
+    x, y = head[-1:], tail[:1]
+    if x and y and HAN_CHAR.match(x) and HAN_CHAR.match(y):
+        pmi, n = stats.association(x, y), stats.pairs.get(x + y, 0)
+        score += 2 if (pmi >= 3 and n >= 2) else (1 if pmi >= 2 else 0)
+    return score, structural
+
+
+MAX_STEPS = 8       # paragraphs and headings that may stand between two halves
+MAX_REACH = 60      # blocks in all, tables, captions and image text included
+MAX_BACK_STEPS = 12  # how far back a fragment out of reading order may stand
+ACCEPT = 0.6
+ENUMERATOR = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
+NUMBERED_LINE = re.compile(f"^\\s*\\d{{1,2}}(?:\\s|[{HAN}、.．)）])")
+
+
+def _head_text(b) -> str | None:
+    """The text a cut sentence would end, if `b` can be the first half."""
+    if "split" in b.editor:
+        return None
+    if isinstance(b, ListBlock) and b.items:
+        t = plain(b.items[-1])
+        return t if "join" in b.editor or ((len(t) >= 40 or "，" in t)
+                                           and t.rstrip()[-1:] not in TERMINAL) else None
+    if isinstance(b, Paragraph) and b.role == "body":
+        if "join" in b.editor:
+            return b.text
+        if _is_prose(b) and _ends_open(b) and not (NUMBERED_LINE.match(b.text) and len(b.text) < 40):
+            return b.text
+    return None
+
+
+def _stands_aside(b) -> bool:
+    """Tables, captions and image text may stand between two halves freely."""
+    return isinstance(b, Table) or (isinstance(b, Paragraph) and b.role != "body")
+
+
+def _candidates(out, i, head, stats):
+    """(score, steps, j) for every block that may continue the text of out[i]."""
+    named = [int(e.split(":")[1]) for e in out[i].editor if e.startswith("join-to:")]
+    if named:   # the editor said where it goes on
+        return [(9.0, 0, j) for j, b in enumerate(out) if b.span.start == named[0] and isinstance(b, Paragraph)]
+    found, steps, crossed_heading = [], 0, False
+    for j in range(i + 1, min(len(out), i + 1 + MAX_REACH)):
+        b = out[j]
+        if _stands_aside(b):
+            continue
+        steps += 1
+        if steps > MAX_STEPS:
+            break
+        if isinstance(b, Heading) and b.level <= 2:
+            crossed_heading = True
+        if not (isinstance(b, Paragraph) and b.role == "body"):
+            continue
+        score, structural = junction_evidence(head, b.text, stats)
+        if not (structural or _continues_prose(b)):
+            continue
+        if crossed_heading and not structural:
+            continue  # an article may start at that heading
+        if not found and not crossed_heading:
+            score += 1  # the nearest continuation is the likeliest
+        if _is_weak_tail(b):
+            score -= 0.5
+        found.append((score - 0.1 * steps, steps, j))
+    steps = 0
+    for j in range(i - 1, max(-1, i - 1 - MAX_REACH), -1):
+        b = out[j]
+        if isinstance(b, Heading) and b.level <= 2:
+            break
+        if _stands_aside(b):
+            continue
+        steps += 1
+        if steps > MAX_BACK_STEPS:
+            break
+        if isinstance(b, Paragraph) and _is_orphan(out, j):
+            score, _ = junction_evidence(head, b.text, stats)
+            # a fragment that begins no sentence needs a head: the nearest
+            # open text behind it is the likeliest, better if a word rejoins
+            found.append((1.0 + score - 0.02 * steps, steps, j))
+    return found
+
+
+def _is_orphan(out, j) -> bool:
+    """A short fragment that ends a sentence but begins none, and nothing
+    before it was left open: it stands out of reading order (two columns)."""
+    b = out[j]
+    t = b.text.strip()
+    if ENUMERATOR.match(t):
+        return False   # "（一）推动概念验证体系建设。" begins a part
+    if not (_continues_prose(b) and len(t) < 40 and t[-1] in TERMINAL
+            and not any(c in PROSE_MARKS for c in t[:-1])):
+        return False
+    prev = next((p for p in reversed(out[:j]) if not _stands_aside(p)), None)
+    return prev is None or _head_text(prev) is None
+
+
+def _append(a, runs):
+    if isinstance(a, ListBlock):
+        a.items[-1] = a.items[-1] + runs
+    else:
+        a.runs = a.runs + runs
 
 
 def join_page_breaks(blocks, ctx):
-    """A prose paragraph cut at a page or column break is joined with its
-    continuation, the next body paragraph within a few blocks, without a
-    space between Han characters.  What stood between stays after it."""
+    """Join until nothing more joins, so that the rule is idempotent."""
+    stats = HanStats.of(blocks)   # of the text as extracted: no junction counts itself
+    while True:
+        n = len(blocks)
+        blocks = _join_once(blocks, ctx, stats)
+        if len(blocks) == n:
+            break
+    for b in blocks:
+        if _head_text(b) is not None and "join" not in b.editor:
+            ctx.log.warn("join_page_breaks", b.span, "text ends without punctuation and was left unjoined: …"
+                         + (plain(b.items[-1]) if isinstance(b, ListBlock) else b.text)[-20:])
+    return blocks
+
+
+def _join_once(blocks, ctx, stats):
+    """A paragraph (or last list item) cut at a page or column break is joined
+    with its continuation, without a space between Han characters.
+
+    Every open text proposes the paragraphs that may continue it; proposals
+    are ranked by the evidence at the junction (a bracket closed, a word the
+    issue uses rejoined), the nearest first, and taken best first, each head
+    and each tail once.  A continuation that stands before its head
+    (two-column pages) is moved to it.  What stood between stays after."""
     out = list(blocks)
-    i = 0
-    while i < len(out):
-        a = out[i]
-        if isinstance(a, Paragraph) and _is_prose(a) and _ends_open(a):
-            for j in range(i + 1, min(i + 1 + MAX_GAP_BLOCKS + 1, len(out))):
-                b = out[j]
-                if isinstance(b, Paragraph) and b.role == "body":
-                    if _continues_prose(b):
-                        sep = "" if (HAN_CHAR.match(a.text[-1]) or HAN_CHAR.match(b.text[0])
-                                     or not a.text[-1].isalnum()) else " "
-                        before = a.text
-                        a.runs = a.runs + ([Run(sep)] if sep else []) + b.runs
-                        ctx.log.change("join_page_breaks", a.span.merge(b.span),
-                                       before + " ⏎ " + b.text, a.text)
-                        a.span = a.span.merge(b.span)
-                        del out[j]
-                        i -= 1  # the joined paragraph may still end open
-                    break
-                if isinstance(b, Heading) and b.level <= 2:
-                    break      # an article may start here
-        i += 1
-    for b in out:
-        if isinstance(b, Paragraph) and _is_prose(b) and _ends_open(b):
-            ctx.log.warn("join_page_breaks", b.span, "paragraph ends without punctuation and was left unjoined: …"
-                         + b.text[-20:])
-    return out
+    proposals = []
+    for i, a in enumerate(out):
+        head = _head_text(a)
+        if head is None:
+            continue
+        for score, steps, j in _candidates(out, i, head, stats):
+            if score >= ACCEPT or "join" in a.editor:
+                proposals.append((-score, steps, i, j))
+    proposals.sort()
+    ends = {n: b.span.end for n, b in enumerate(out)}   # where each text ends in the raw
+    link, taken = {}, set()
+    for _, _, i, j in proposals:
+        if i in link or j in taken or link.get(j) == i:
+            continue
+        link[i] = j
+        taken.add(j)
+    for i in sorted(set(link) - taken):          # each chain from its first head
+        a, k = out[i], i
+        while k in link:
+            b = out[link[k]]
+            last = (plain(a.items[-1]) if isinstance(a, ListBlock) else a.text)
+            sep = "" if (HAN_CHAR.match(last[-1]) or HAN_CHAR.match(b.text[0])
+                         or not last[-1].isalnum() or not b.text[0].isalnum()) else " "
+            tail = b.runs
+            if _unclosed(last) == "）":   # （平|台) joined: the closer takes the opener's width
+                cut = b.text.find(")")
+                if 0 <= cut < b.text.find("）") % 10**6:
+                    tail = edit_runs(b.runs, re.compile(r"\)"), lambda m: {m.start(): "）"} if m.start() == cut else {})
+            _append(a, ([Run(sep)] if sep else []) + tail)
+            rule = "join_page_breaks" if link[k] > k else "reorder_fragments"
+            ctx.log.change(rule, b.span, last + " ⏎ " + b.text, last + sep + b.text, link=(ends[k], b.span.start))
+            a.span = a.span.merge(b.span)
+            k = link[k]
+    for k in link:   # an editor's join is done once
+        out[k].editor.discard("join")
+    return [b for n, b in enumerate(out) if n not in taken]
 
 
 RULES = [
     ("drop_disclaimer", drop_disclaimer),
+    ("image_descriptions", image_descriptions),
+    ("redaction_marks", redaction_marks),
+    ("screenshot_text", screenshot_text),
+    ("captions", captions),
+    ("image_text", image_text),
     ("han_latin_spacing", han_latin_spacing),
     ("fullwidth_punctuation", fullwidth_punctuation),
-    ("merge_lists", merge_lists),
-    ("numbered_items", numbered_items),
     ("join_page_breaks", join_page_breaks),
+    ("merge_lists", merge_lists),          # after joins: a cut item's tail no longer splits its list
+    ("numbered_items", numbered_items),
 ]
 
 

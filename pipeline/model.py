@@ -38,6 +38,7 @@ def plain(runs: list[Run]) -> str:
 class Block:
     span: Span
     kind: str = "block"
+    editor: set = field(default_factory=set)   # an editor's fixes.toml say: keep, join, split
 
     @property
     def text(self) -> str:  # plain text, for rules and reports
@@ -188,6 +189,7 @@ class Change:
     before: str
     after: str
     stage: str = "clean"
+    link: Optional[tuple] = None   # (raw line a cut text ends at, line its continuation starts at)
 
 
 @dataclass
@@ -213,8 +215,8 @@ class Log:
     drops: list[Drop] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
 
-    def change(self, rule, span, before, after, stage="clean"):
-        self.changes.append(Change(rule, span, before, after, stage))
+    def change(self, rule, span, before, after, stage="clean", link=None):
+        self.changes.append(Change(rule, span, before, after, stage, link))
 
     def drop(self, rule, span, text, reason):
         self.drops.append(Drop(rule, span, text, reason))

@@ -57,7 +57,8 @@ def report_data(result, staging: Path) -> dict:
                  "lines": str(a.span) if a.span else None} for a in s.articles]} for s in issue.sections],
         },
         "changes_by_rule": dict(sorted(by_rule.items())),
-        "changes": [{"rule": c.rule, "stage": c.stage, "lines": str(c.span), "before": c.before, "after": c.after}
+        "changes": [{"rule": c.rule, "stage": c.stage, "lines": str(c.span), "before": c.before, "after": c.after,
+                     **({"joined": f"{c.link[0]}→{c.link[1]}"} if c.link else {})}
                     for c in log.changes],
         "dropped": [{"rule": d.rule, "lines": str(d.span), "text": d.text, "reason": d.reason} for d in log.drops],
         "warnings": [{"rule": w.rule, "lines": str(w.span) if w.span else None, "message": w.message}
@@ -123,7 +124,7 @@ def _html(data: dict) -> bytes:
         for c in data["changes"]:
             if c["rule"] == rule:
                 tr = sub(t, "tr")
-                sub(tr, "td", text=c["lines"])
+                sub(tr, "td", text=c.get("joined", c["lines"]))
                 sub(tr, "td", {"class": "t"}, text=c["before"])
                 sub(tr, "td", {"class": "t"}, text=c["after"])
     return lxml_html.tostring(html, doctype="<!DOCTYPE html>", encoding="utf-8")

@@ -119,3 +119,34 @@ def test_other_extractors_output_builds_with_a_warning(tmp_path):
         text = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
     assert "<td>7.18</td>" in text or ">7.18<" in text          # the HTML table is a table
     assert "$" not in text and "\\%" not in text
+
+
+def _epub_text(path):
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8") for n in sorted(z.namelist()) if n.endswith(".xhtml"))
+
+
+def test_an_editors_fix_visibly_changes_the_editions(tmp_path):
+    from conftest import make_issue
+    raw = ("# 新闻标题\n\n这一段写错了一个词：芯片厂急，难过铜关。\n\n"
+           "这一段没有结束，被切断在页尾的\n\n"
+           "内部资料严禁外传！\n\n"
+           "下一段是新的段落，有自己的开头。\n")
+    plain_out, fixed_out = tmp_path / "a", tmp_path / "b"
+    folder = make_issue(tmp_path / "x", raw)
+    subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--formats", "epub",
+                    "--out", str(plain_out), "--quiet"], cwd=ROOT, check=True, capture_output=True)
+    folder = make_issue(tmp_path / "y", raw, fixes=(
+        '[[fix]]\nlines = "3"\nexpect = "难过铜关"\naction = "replace"\ntext = "难过“铜”关"\nwhy = "typo"\n\n'
+        '[[fix]]\nlines = "7"\nexpect = "内部资料严禁外传"\naction = "drop"\nwhy = "slide text"\n\n'
+        '[[fix]]\nlines = "5"\nexpect = "被切断在页尾的"\naction = "split"\nwhy = "a title, not a cut"\n\n'
+        '[[fix]]\nlines = "99"\nexpect = "不存在的文字"\naction = "drop"\n'))
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--formats", "epub",
+                           "--out", str(fixed_out), "--quiet"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    before, after = _epub_text(plain_out / "test-01.epub"), _epub_text(fixed_out / "test-01.epub")
+    assert "难过铜关" in before and "难过“铜”关" in after
+    assert "内部资料严禁外传" in before and "内部资料严禁外传" not in after
+    report = json.loads((fixed_out / "report.json").read_text(encoding="utf-8"))
+    assert any(d["rule"] == "fixes" and "内部资料" in d["text"] for d in report["dropped"])
+    assert any(w["rule"] == "fixes" and "no longer applies" in w["message"] for w in report["warnings"])
