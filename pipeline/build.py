@@ -108,11 +108,15 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
             with timer("screen pdf"):
                 info = render_pdf(issue, "screen", src.folder, staging / f"{issue_id}.pdf")
             result.pages["screen"] = info["pages"]
+            issue.page_starts = info["page_starts"]
         if "print" in formats:
             with timer("print pdf"):
                 info = render_pdf(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
             result.pages["print"] = info["pages"]
+            issue.page_starts = info["page_starts"]   # the print shop's pages are the ones cited
         if "epub" in formats:
+            if not issue.page_starts:
+                log.warn("epub", None, "no PDF was laid out in this build, so the EPUB has no page-list")
             with timer("epub"):
                 write_epub(issue, staging / f"{issue_id}.epub", embed_fonts=embed_fonts)
         with timer("report"):

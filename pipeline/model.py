@@ -175,6 +175,7 @@ class Issue:
     back: list[Block] = field(default_factory=list)
     disclaimer: str = ""
     has_contents: bool = True
+    page_starts: dict = field(default_factory=dict)   # print page → id of what starts it (from the PDF layout)
 
     @property
     def articles(self) -> list[Article]:

@@ -150,3 +150,29 @@ def test_an_editors_fix_visibly_changes_the_editions(tmp_path):
     report = json.loads((fixed_out / "report.json").read_text(encoding="utf-8"))
     assert any(d["rule"] == "fixes" and "内部资料" in d["text"] for d in report["dropped"])
     assert any(w["rule"] == "fixes" and "no longer applies" in w["message"] for w in report["warnings"])
+
+
+def test_epub_page_list_leads_to_where_each_print_page_begins(built):
+    from lxml import etree
+    with zipfile.ZipFile(built / "2025-08.epub") as z:
+        nav = etree.fromstring(z.read("OEBPS/nav.xhtml"))
+        ns = {"x": "http://www.w3.org/1999/xhtml", "e": "http://www.idpf.org/2007/ops"}
+        links = nav.xpath("//x:nav[@e:type='page-list']//x:a", namespaces=ns)
+        pages = {a.text: a.get("href") for a in links}
+        assert len(pages) >= len(PdfReader(str(built / "2025-08-print.pdf")).pages) - 1   # all but the cover
+        for href in pages.values():
+            name, frag = href.split("#")
+            doc = etree.fromstring(z.read(f"OEBPS/{name}"))
+            assert doc.xpath("//*[@id=$i]", i=frag), href
+        opf = z.read("OEBPS/content.opf").decode()
+        assert "pageNavigation" in opf and "<dc:source>" in opf
+    # the page where the print edition sets an article's title leads to that article
+    reader = PdfReader(str(built / "2025-08-print.pdf"))
+    for k, page in enumerate(reader.pages):
+        on_contents_page = pages[str(k + 1)].startswith("contents.xhtml") if str(k + 1) in pages else True
+        if not on_contents_page and "EUV光刻胶！清华大学取得重要进展" in page.extract_text().replace(" ", ""):
+            # 21st article in the hand-verified contents: 5 in 芯动态, 11 in 芯企业, 5th in 芯资讯
+            assert pages[str(k + 1)].startswith("a21.xhtml"), pages[str(k + 1)]
+            break
+    else:
+        raise AssertionError("title not found in the print PDF")

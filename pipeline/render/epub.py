@@ -79,6 +79,16 @@ def cover_png(issue: Issue) -> bytes:
     return buf.getvalue()
 
 
+def _files_of_ids(issue: Issue) -> dict[str, str]:
+    """Every element id of the EPUB → the file that holds it."""
+    where = {}
+    for name, _, body, _ in epub_parts(issue):
+        for el in body.iter():
+            if isinstance(el.tag, str) and el.get("id"):
+                where[el.get("id")] = name
+    return where
+
+
 def _nav(issue: Issue) -> bytes:
     nav_root = E("div")
     toc = sub(nav_root, "nav", {"id": "toc", "role": "doc-toc"})
@@ -96,6 +106,19 @@ def _nav(issue: Issue) -> bytes:
             sub(sub(sol, "li"), "a", {"href": f"{a.id}.xhtml"}, text=a.title)
     li = sub(ol, "li")
     sub(li, "a", {"href": "colophon.xhtml"}, text="版权页")
+    if issue.page_starts:
+        pages = sub(nav_root, "nav", {"id": "page-list", "hidden": "hidden"})
+        pages.set(f"{{{EPUB_NS}}}type", "page-list")
+        sub(pages, "h2", text="页码")
+        pol = sub(pages, "ol")
+        where = _files_of_ids(issue)
+        numbers = sorted(issue.page_starts)
+        for k, number in enumerate(numbers):
+            # a section opener has no page of its own in the EPUB: what follows it stands for it
+            names = [n for m in numbers[k:k + 2] for n in issue.page_starts[m]]
+            target = next((n for n in names if n in where), None)
+            if target:
+                sub(sub(pol, "li"), "a", {"href": f"{where[target]}#{target}"}, text=str(number))
     land = sub(nav_root, "nav", {"id": "landmarks", "hidden": "hidden"})
     land.set(f"{{{EPUB_NS}}}type", "landmarks")
     sub(land, "h2", text="导览")
@@ -138,8 +161,11 @@ def _opf(issue: Issue, manifest, spine, modified: str) -> bytes:
     prop("dcterms:modified", modified)
     prop("schema:accessMode", "textual")
     prop("schema:accessModeSufficient", "textual")
-    for feat in ["structuralNavigation", "tableOfContents", "readingOrder", "table", "displayTransformability"]:
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "table", "displayTransformability"]
+    for feat in features + (["pageNavigation"] if issue.page_starts else []):
         prop("schema:accessibilityFeature", feat)
+    if issue.page_starts:   # whose page numbers the page-list gives
+        dc("source", f"{issue.meta.title} {issue.meta.number or issue.meta.date_label}（印刷版）")
     prop("schema:accessibilityHazard", "none")
     prop("schema:accessibilitySummary",
          "全文为可重排文本，标题层级、目录导航和表格表头均已标注；封面为装饰性图片，其文字亦见于正文。")

@@ -56,4 +56,21 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
                url_fetcher=fetcher).render()
     doc.write_pdf(str(target), pdf_variant=variant, pdf_identifier=True,
                   pdf_tags=(edition == "screen"))
-    return {"pages": len(doc.pages), "refused": fetcher.refused}
+    return {"pages": len(doc.pages), "refused": fetcher.refused,
+            "page_starts": page_starts(html, [set(p.anchors) for p in doc.pages])}
+
+
+def page_starts(html, anchors_by_page: list[set]) -> dict[int, list[str]]:
+    """Page number → the ids of the elements that begin on that page, in
+    document order (or, on a page that only goes on with an element already
+    begun, the last one begun): where a reader of another edition finds it."""
+    order = [el.get("id") for el in html.iter() if isinstance(el.tag, str) and el.get("id")]
+    rank = {name: k for k, name in enumerate(order)}
+    starts, seen, last = {}, set(), []
+    for number, names in enumerate(anchors_by_page, 1):
+        new = sorted((n for n in names - seen if n in rank), key=rank.get)
+        seen |= names
+        last = new or last[-1:]
+        if last:
+            starts[number] = last
+    return starts

@@ -140,13 +140,14 @@ def render_block(b: Block, ids: "IdMaker", shift: int = 0):
         h = E(f"h{max(1, min(b.level + shift, 6))}", {"id": ids.next("h")})
         add_runs(h, b.runs)
         return h
-    if isinstance(b, Paragraph):
-        p = E("p", {"class": b.role if b.role != "body" else None})
+    if isinstance(b, Paragraph):   # ids let the EPUB's page-list point at print pages
+        p = E("p", {"class": b.role if b.role != "body" else None, "id": ids.next("p")})
         _lang(p, b.lang)
         add_runs(p, b.runs)
         return p
     if isinstance(b, ListBlock):
-        lst = E("ol" if b.ordered else "ul", {"start": b.start if b.ordered and b.start != 1 else None})
+        lst = E("ol" if b.ordered else "ul", {"start": b.start if b.ordered and b.start != 1 else None,
+                                              "id": ids.next("l")})
         for item in b.items:
             li = sub(lst, "li")
             add_runs(li, item)
