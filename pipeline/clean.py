@@ -424,6 +424,7 @@ MAX_STEPS = 8       # paragraphs and headings that may stand between two halves
 MAX_REACH = 60      # blocks in all, tables, captions and image text included
 MAX_BACK_STEPS = 12  # how far back a fragment out of reading order may stand
 ACCEPT = 0.6
+CONTENTS_ENTRY = re.compile(r"[—–\-…·.]\s*\d{1,3}\s*$")
 ENUMERATOR = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
 NUMBERED_LINE = re.compile(f"^\\s*\\d{{1,2}}(?:\\s|[{HAN}、.．)）])")
 
@@ -432,6 +433,8 @@ def _head_text(b) -> str | None:
     """The text a cut sentence would end, if `b` can be the first half."""
     if "split" in b.editor:
         return None
+    if isinstance(b, (Paragraph, ListBlock)) and CONTENTS_ENTRY.search(b.text):
+        return None   # "标题 — 12": a contents entry ends with its page number
     if isinstance(b, ListBlock) and b.items:
         t = plain(b.items[-1])
         return t if "join" in b.editor or ((len(t) >= 40 or "，" in t)
