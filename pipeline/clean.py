@@ -173,17 +173,24 @@ def redaction_marks(blocks, ctx):
 
 
 NAV_TOKEN = re.compile(f"^[{HAN}A-Za-z*]{{2,10}}$")
-BREADCRUMB = re.compile(f"^[{HAN}A-Za-z]{{2,10}}(?:\\s*[>›»/]\\s*[{HAN}A-Za-z]{{2,12}})+$")
+HOME = {"首页", "主页", "Home", "HOME", "首頁"}   # a web page's navigation starts at home
+BREADCRUMB = re.compile(f"^(?:首页|主页|Home|首頁)\\s*[>›»/]\\s*[{HAN}A-Za-z]{{2,12}}")
 
 
 def _is_ui_text(t: str) -> bool:
     tokens = t.split()
-    return ((len(tokens) >= 5 and all(NAV_TOKEN.match(x) for x in tokens))
+    return ((len(tokens) >= 4 and tokens[0].strip("*") in HOME and all(NAV_TOKEN.match(x) for x in tokens))
             or BREADCRUMB.match(t.strip()) is not None)
 
 
+def _is_ui_label(t: str) -> bool:
+    """What follows a navigation bar in a screenshot: short labels, or rows
+    of several labels, none of them a clause."""
+    return not any(c in PROSE_MARKS for c in t) and (len(t) <= 10 or len(t.split()) >= 3)
+
+
 def screenshot_text(blocks, ctx):
-    """A web page's navigation bar (five or more short words, no punctuation)
+    """A web page's navigation bar (home, then short words, no punctuation)
     or breadcrumb comes from a screenshot; so do the short labels after it,
     up to where the prose resumes.  They go."""
     drop, in_shot = set(), False
@@ -194,7 +201,7 @@ def screenshot_text(blocks, ctx):
         t = b.text.strip()
         if _is_ui_text(t):
             in_shot = True
-        elif not (in_shot and not any(c in PROSE_MARKS for c in t) and len(t) < 40):
+        elif not (in_shot and _is_ui_label(t)):
             in_shot = False
             continue
         drop.add(n)
@@ -203,19 +210,48 @@ def screenshot_text(blocks, ctx):
 
 
 CAPTION = re.compile(r"^\s*(?:▲|△|图\s*\d|圖\s*\d|表\s*\d|Fig\.?\s*\d|Figure\s*\d|Table\s*\d)", re.I)
-SOURCE_LINE = re.compile(r"^\s*\(?\s*(?:资料来源|資料來源|数据来源|數據來源|图片来源|Source)\s*[:：]", re.I)
+SOURCE_LINE = re.compile(r"^\s*[(（]?\s*(?:资料|資料|数据|數據|图片|圖片)?(?:来源|來源)\s*[:：]|^\s*\(?\s*Source\s*:", re.I)
 
 
 def _is_title_line(t: str) -> bool:
-    return 0 < len(t) < 40 and "\n" not in t and t[-1] not in "。；，、" and not any(c in "，。；" for c in t)
+    return (0 < len(t) < 40 and "\n" not in t and t[-1] not in "。；，、" and t[-1] not in NO_TITLE_END
+            and not any(c in "，。；" for c in t))
+
+
+def _goes_on_after_table(blocks, n, stats) -> bool:
+    """A sentence cut just before a table ("…的良性循" | table | "环，才能…")
+    is no caption: the text after the table plainly goes on with it."""
+    after = next((b for b in blocks[n + 1:] if not isinstance(b, Table)), None)
+    if not isinstance(after, Paragraph):
+        return False
+    score, structural = junction_evidence(blocks[n].text, after.text, stats)
+    return structural or score >= 2
+
+
+def running_heads(blocks, ctx):
+    """The magazine's name or a section name alone on a line, amid an
+    article, is the running head of a printed page: it goes."""
+    names = {ctx.magazine.get("masthead", ""), ctx.magazine.get("masthead_en", "")}
+    names |= set(ctx.magazine.get("sections", []))
+    names = {re.sub(r"\s", "", x) for x in names if x}
+    drop = set()
+    for n, b in _paragraphs(blocks):
+        if re.sub(r"\s", "", b.text) in names and 0 < n < len(blocks) - 1:
+            drop.add(n)
+            ctx.log.drop("running_heads", b.span, b.text, "running head of a printed page")
+    return [b for n, b in enumerate(blocks) if n not in drop]
 
 
 def captions(blocks, ctx):
     """Photo and figure captions (▲ …, 图1 …, Fig. 1. …) and the title line
     just above a table are set as captions, never joined into prose."""
+    stats = None
     for n, b in _paragraphs(blocks):
         t = b.text.strip()
         before_table = n + 1 < len(blocks) and isinstance(blocks[n + 1], Table)
+        if before_table and _is_title_line(t):
+            stats = stats or HanStats.of(blocks)
+            before_table = not _goes_on_after_table(blocks, n, stats)
         if (CAPTION.match(t) and len(t) < 100 and "\n" not in t) or (before_table and _is_title_line(t)):
             b.role = "caption"
             ctx.log.change("captions", b.span, t, "caption: " + t)
@@ -335,7 +371,8 @@ def _continues_prose(p: Paragraph) -> bool:
     A navigation bar lifted from a screenshot (short words, no marks) is neither."""
     t = p.text.strip()
     return (p.role == "body" and _starts_continuation(p) and len(t) >= 2
-            and (any(c in PROSE_MARKS for c in t) or t[-1] in TERMINAL))
+            and (any(c in PROSE_MARKS for c in t) or t[-1] in TERMINAL
+                 or len(t) >= 15 and _is_short_head(p) and not FIELD.match(t)))   # a middle piece, itself cut again
 
 
 def _starts_continuation(p: Paragraph) -> bool:
@@ -352,6 +389,11 @@ def _is_weak_tail(p: Paragraph) -> bool:
 
 BRACKETS = {"（": "）", "(": ")", "“": "”", "「": "」", "《": "》", "【": "】", "『": "』"}
 HALF_CLOSE = {"）": ")", ")": "）"}
+# particles and function words: a sentence does not begin or end with them
+NO_SENTENCE_START = set("的们")   # not 了/过/得/地: 了解, 过去, 得到, 地方 begin sentences
+FIELD = re.compile(f"^[{HAN}]{{2,6}}[:：]")   # "联系人：…", "地址：…": a field, not a sentence
+SHORT_FIRST_CLAUSE = re.compile(f"^[{HAN}][，、。；：]")   # not two: 其中，同时，此外，
+NO_TITLE_END = set("的和与及或为在对把被从向于将以而并且是之其")   # a title does not end on these
 NO_PARAGRAPH_START = set("，。、；：？！）》」』”’】,;:)")
 
 
@@ -414,6 +456,8 @@ def junction_evidence(head: str, tail: str, stats: HanStats) -> tuple[float, boo
     if head[-1:].isascii() and head[-1:].isalpha() and tail[:1].islower():
         score, structural = score + 2, True
     x, y = head[-1:], tail[:1]
+    if y and y in NO_SENTENCE_START or SHORT_FIRST_CLAUSE.match(tail):
+        score += 2   # "的…", "环，才能…": no paragraph begins so
     if x and y and HAN_CHAR.match(x) and HAN_CHAR.match(y):
         pmi, n = stats.association(x, y), stats.pairs.get(x + y, 0)
         score += 2 if (pmi >= 3 and n >= 2) else (1 if pmi >= 2 else 0)
@@ -442,9 +486,18 @@ def _head_text(b) -> str | None:
     if isinstance(b, Paragraph) and b.role == "body":
         if "join" in b.editor:
             return b.text
-        if _is_prose(b) and _ends_open(b) and not (NUMBERED_LINE.match(b.text) and len(b.text) < 40):
+        if (_is_prose(b) or _is_short_head(b)) and _ends_open(b) and not (
+                NUMBERED_LINE.match(b.text) and len(b.text) < 40):
             return b.text
     return None
+
+
+def _is_short_head(b: Paragraph) -> bool:
+    """A piece cut early in its sentence ("根据此前发布的募集") has no clause
+    marks yet; it looks like a title, so it joins only what plainly goes on."""
+    t = b.text.strip()
+    return len(t) >= 6 and "\n" not in t and not SOURCE_LINE.match(t) and (
+        HAN_CHAR.match(t[-1]) is not None or t[-1].isalnum())
 
 
 def _stands_aside(b) -> bool:
@@ -475,7 +528,8 @@ def _candidates(out, i, head, stats):
         if crossed_heading and not structural:
             continue  # an article may start at that heading
         if not found and not crossed_heading:
-            score += 1  # the nearest continuation is the likeliest
+            # the nearest continuation is the likeliest, all the more with nothing between
+            score += 1.5 if j == i + 1 else 1
         if _is_weak_tail(b):
             score -= 0.5
         found.append((score - 0.1 * steps, steps, j))
@@ -548,7 +602,13 @@ def _join_once(blocks, ctx, stats):
         head = _head_text(a)
         if head is None:
             continue
-        for score, steps, j in _candidates(out, i, head, stats):
+        found = _candidates(out, i, head, stats)
+        if isinstance(a, Paragraph) and not _is_prose(a) and "join" not in a.editor:
+            # a short head looks like a title: it joins only the nearest prose, and
+            # only on evidence (a word rejoined, a particle) or if it ends on a function word
+            found = [(score - 0.3, steps, j) for score, steps, j in found[:1]
+                     if j > i and _is_prose(out[j]) and (score >= 3 or head.rstrip()[-1] in NO_TITLE_END)]
+        for score, steps, j in found:
             if score >= ACCEPT or "join" in a.editor:
                 proposals.append((-score, steps, i, j))
     proposals.sort()
@@ -586,6 +646,7 @@ RULES = [
     ("image_descriptions", image_descriptions),
     ("redaction_marks", redaction_marks),
     ("screenshot_text", screenshot_text),
+    ("running_heads", running_heads),
     ("captions", captions),
     ("image_text", image_text),
     ("han_latin_spacing", han_latin_spacing),

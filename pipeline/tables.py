@@ -110,6 +110,13 @@ def tables(blocks: list[Block], ctx: Context) -> list[Block]:
         if isinstance(b, Table):
             before_cols = max(len(r.cells) for r in b.rows) if b.rows else 0
             shape_table(b, ctx)
+            prev = out[-1] if out else None
+            if isinstance(prev, Paragraph) and prev.role == "caption" and not b.caption:
+                # the title line above a table is its caption
+                b.caption, b.span = prev.runs, b.span.merge(prev.span)
+                b.lang = b.lang or prev.lang
+                out.pop()
+                ctx.log.change("tables.caption", prev.span, prev.text, "table caption", stage="tables")
             ctx.log.change("tables.rebuild", b.span, f"{len(b.rows)} rows × {before_cols} cells as text",
                            f"table {len(b.head)} header rows, {b.columns} columns", stage="tables")
         elif (isinstance(b, Paragraph) and out and isinstance(out[-1], Table)
