@@ -214,7 +214,7 @@ SOURCE_LINE = re.compile(r"^\s*[(（]?\s*(?:资料|資料|数据|數據|图片|�
 
 
 def _is_title_line(t: str) -> bool:
-    return (0 < len(t) < 40 and "\n" not in t and t[-1] not in "。；，、" and t[-1] not in NO_TITLE_END
+    return (0 < len(t) < 40 and "\n" not in t and t[-1] not in "。；，、：:" and t[-1] not in NO_TITLE_END
             and not any(c in "，。；" for c in t))
 
 

@@ -7,7 +7,8 @@ import re
 from .clean import Context, HAN_CHAR
 from .model import Block, Cell, Paragraph, Row, Run, Table, plain
 
-NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*[%％]?[)）]?$|^[-–—]$")
+NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*[%％]?[)）]?$|^[-–—]$"
+                    r"|^[\d,.]*\d\s*[%％]?\s*[-–~～]\s*[\d,.]*\d\s*[%％]?$")   # and ranges: 7000-10000
 LEADER = re.compile(r"\s*(?:\.{2,}|…{1,}|·{3,})\s*$")
 NOTE_LINE = re.compile(r"^\s*(数据来源|資料來源|资料来源|来源|來源|注|註|source|note)\s*[:：]", re.I)
 # characters written only in Traditional Chinese (their Simplified forms differ)
