@@ -203,6 +203,12 @@ def build_issue(blocks: list[Block], meta: Meta, magazine: dict, ctx: Context) -
         if normalize_title(heading.text) != normalize_title(e.title):
             ctx.log.change("title_from_contents", heading.span, heading.text, house_title(e.title), stage="structure")
         content, source = _take_source(content)
+        for b in content:
+            if isinstance(b, Heading) and b.level <= 2:
+                # a top-level heading that no contents entry names is no article
+                ctx.log.change("structure.unmatched_heading", b.span, b.text,
+                               f"sub-heading of 《{house_title(e.title)}》 (no contents entry names it)",
+                               stage="structure")
         _subheading_levels(content)
         sec = sections.get(e.section)
         if sec is None:

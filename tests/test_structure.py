@@ -98,3 +98,12 @@ def test_title_helpers():
     assert house_title("SEMI: 2025年预计, 创新高") == "SEMI：2025年预计，创新高"
     assert title_similarity("甬矽电子: 募资9亿元用于", "甬矽电子：募资9亿用于") > 0.8
     assert title_similarity("LPDDR6 内存标准", "半导体领域陷入芯“铜”危机") < 0.3
+
+
+def test_a_top_level_heading_no_entry_names_is_reported_not_promoted():
+    text = SYNTH.replace("正文三。\n", "正文三。\n\n## 高性能\n\n正文三之二。\n")
+    issue, log = structure(text)
+    assert [a.title for a in issue.articles] == ["甲公司：募资9亿元用于项目", "乙公司发布新品", "丙：行业报告"]
+    b = issue.sections[0].articles[1]
+    assert [(x.text, x.level) for x in b.blocks if x.kind == "heading"] == [("高性能", 3)]
+    assert [c.before for c in log.changes if c.rule == "structure.unmatched_heading"] == ["高性能"]
