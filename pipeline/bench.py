@@ -24,6 +24,39 @@ def _baseline(raw: Path, tmp: Path) -> float | None:
     return time.perf_counter() - t
 
 
+def _scaled(folder: Path, tmp: Path, times: int) -> Path:
+    """A synthetic issue `times` as long: the raw text repeated."""
+    copy = tmp / f"x{times}" / folder.name
+    copy.mkdir(parents=True)
+    for name in ("issue.toml", "fixes.toml"):
+        if (folder / name).exists():
+            shutil.copy(folder / name, copy / name)
+    shutil.copy(folder.parent / "magazine.toml", copy.parent / "magazine.toml")
+    raw = (folder / "raw.md").read_bytes()
+    (copy / "raw.md").write_bytes(b"\n\n".join([raw] * times))
+    return copy
+
+
+def _model_and_epub(folder: Path, out: Path) -> float:
+    t = time.perf_counter()
+    build(folder, out, formats=["epub"], quiet=True)
+    return time.perf_counter() - t
+
+
+def _noop_make() -> tuple[float, bool] | None:
+    """`make` with nothing changed: its time, and whether any edition was rewritten."""
+    if not shutil.which("make") or not Path("Makefile").exists():
+        return None
+    outs = list(Path("output").glob("*/*.pdf")) + list(Path("output").glob("*/*.epub"))
+    if not outs:
+        return None
+    before = {p: p.stat().st_mtime_ns for p in outs}
+    t = time.perf_counter()
+    subprocess.run(["make", "--no-print-directory", "all"], check=True, capture_output=True)
+    elapsed = time.perf_counter() - t
+    return elapsed, any(p.stat().st_mtime_ns != m for p, m in before.items())
+
+
 def main(argv=None) -> int:
     folder = Path((argv or sys.argv[1:] or ["sources/2025-08"])[0])
     timings: dict = {}
@@ -45,6 +78,15 @@ def main(argv=None) -> int:
         print(f"{'screen / baseline':<22}{screen / base:>10.2f}")
     else:
         print("baseline: pandoc not installed")
+    with tempfile.TemporaryDirectory() as d:
+        one = _model_and_epub(_scaled(folder, Path(d), 1), Path(d) / "o1")
+        ten = _model_and_epub(_scaled(folder, Path(d), 10), Path(d) / "o10")
+    print(f"{'model+EPUB 1x':<22}{one:>10.2f}")
+    print(f"{'model+EPUB 10x':<22}{ten:>10.2f}")
+    print(f"{'10x / 1x':<22}{ten / one:>10.2f}   (linear: at most 10)")
+    noop = _noop_make()
+    if noop:
+        print(f"{'make, nothing changed':<22}{noop[0]:>10.2f}   editions rewritten: {'yes' if noop[1] else 'no'}")
     return 0
 
 

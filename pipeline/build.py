@@ -131,7 +131,10 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
 
 
 def _writable(out: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:   # a read-only or virtual file system, a file in the way
+        raise PermissionError(err.errno, err.strerror or str(err)) from err
     if not os.access(out, os.W_OK):
         raise PermissionError(f"{out}: output folder is not writable")
     return out

@@ -258,6 +258,39 @@ def captions(blocks, ctx):
     return blocks
 
 
+def _chart_runs(blocks) -> list[int]:
+    """Pages of a report reproduced as images: chart titles (short, no full
+    stop), source lines (资料来源：…) and a sentence or two, paragraph after
+    paragraph, ending with a source line.  Two sources and three titles at
+    least; a sentence counts only between them."""
+    kinds = []
+    for b in blocks:
+        if not (isinstance(b, Paragraph) and b.role == "body" and "keep" not in b.editor):
+            kinds.append(None)
+            continue
+        t = b.text.strip()
+        kinds.append("S" if SOURCE_LINE.match(t) and len(t) < 100 else
+                     "T" if len(t) < 100 and t[-1:] not in TERMINAL else "P")
+    found, i = [], 0
+    while i < len(kinds):
+        if kinds[i] not in ("S", "T"):
+            i += 1
+            continue
+        j, last_source = i, None
+        while j < len(kinds) and kinds[j] in ("S", "T", "P"):
+            if kinds[j] == "P" and not (j + 1 < len(kinds) and kinds[j + 1] in ("S", "T")):
+                break
+            if kinds[j] == "S":
+                last_source = j
+            j += 1
+        if last_source is not None:
+            run = kinds[i:last_source + 1]
+            if run.count("S") >= 2 and run.count("T") >= 3 and run.count("P") <= run.count("S") + run.count("T"):
+                found += range(i, last_source + 1)
+        i = max(j, i + 1) if last_source is None else last_source + 1
+    return found
+
+
 def image_text(blocks, ctx):
     """Text that stood inside a chart, slide or document image: kept, but set
     as image text, not prose.  Seen as (a) a block of short hard-broken lines,
@@ -281,6 +314,10 @@ def image_text(blocks, ctx):
         if why:
             b.role = "figure-text"
             ctx.log.change("image_text", b.span, t, "image text: " + t)
+    for n in _chart_runs(blocks):
+        b = blocks[n]
+        b.role = "figure-text"
+        ctx.log.change("image_text", b.span, b.text, "image text (charts and their sources): " + b.text)
     if zh and not ctx.language.endswith(("Hant", "TW", "HK")):
         from .tables import TRAD_ONLY
         for n, b in enumerate(blocks):

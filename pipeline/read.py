@@ -17,7 +17,16 @@ HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def decode(data: bytes, path: str, log: Log) -> str:
-    """Bytes → text.  UTF-8 (with or without BOM), UTF-16 with BOM, GB18030 with a warning."""
+    """Bytes → text with \n line ends.  UTF-8 (with or without BOM), UTF-16 with
+    BOM, GB18030 with a warning; CRLF and CR line ends become LF with a warning."""
+    text = _decode(data, path, log)
+    if "\r" in text:
+        log.warn("read.line_ends", None, "CRLF or CR line ends normalised to LF")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _decode(data: bytes, path: str, log: Log) -> str:
     if not data.strip():
         raise InputError(path, 1, "the file is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

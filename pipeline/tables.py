@@ -61,6 +61,11 @@ def shape_table(t: Table, ctx: Context) -> Table:
                 c.numeric = _is_numeric(c)
         return t
     width = max(len(r.cells) for r in t.rows)
+    lengths = {len([c for c in r.cells]) for r in t.rows}
+    if len(lengths) > 1 and min(lengths) < width:
+        short = [k for k, r in enumerate(t.rows) if len(r.cells) < width]
+        ctx.log.warn("tables.ragged", t.span, f"{len(short)} of {len(t.rows)} rows have fewer cells than the "
+                     f"widest ({width}); padded with empty cells: check the table")
     rows = []
     for r in t.rows:
         cells = [_strip_leader(c) for c in r.cells] + [Cell([]) for _ in range(width - len(r.cells))]
