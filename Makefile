@@ -8,15 +8,16 @@ SOURCES := $(wildcard pipeline/*.py pipeline/render/*.py styles/*) sources/magaz
            $(wildcard sources/$(ISSUE)/*)
 EDITIONS := $(OUT)/$(ISSUE).pdf $(OUT)/$(ISSUE)-print.pdf $(OUT)/$(ISSUE).epub
 
-.PHONY: all setup pdf epub test check bench clean preview all-issues
+.PHONY: all setup pdf epub test check bench clean preview all-issues ace screenshots
 .DELETE_ON_ERROR:
 
 all: setup $(OUT)/report.json
 
 setup: $(VENV)/.installed .stamp-apt
 
-# Debian packages: installed with apt-get when run as root, else the command is printed.
-.stamp-apt:
+# Debian packages: installed with apt-get when run as root, else the command is printed
+# (checked again when this Makefile, and so perhaps the list, changes).
+.stamp-apt: Makefile
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -42,8 +43,30 @@ pdf epub: setup $(OUT)/report.json
 test: setup
 	$(PY) -m pytest -q
 
-check: all
+# DAISY Ace for `make check` only (not `make test`, not CI): its Puppeteer runner, driving the
+# Debian Chromium; no Chromium or Electron download.  node_modules/ is git-ignored.
+ACE_VERSION := 1.4.6
+ace: node_modules/.installed
+
+# Chromium only for Ace and the screenshots (a large download CI does not need).
+.stamp-chromium: | .stamp-apt
+	@dpkg -s chromium >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else echo "run: sudo apt-get install chromium"; exit 1; fi; }
+	touch $@
+
+node_modules/.installed: | .stamp-chromium
+	@command -v npm >/dev/null || { echo "DAISY Ace needs Node.js >= 18 with npm (https://nodejs.org)"; exit 1; }
+	PUPPETEER_SKIP_DOWNLOAD=1 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --prefix . --no-save --no-package-lock \
+	  --no-audit --no-fund --loglevel=error @daisy/ace@$(ACE_VERSION)
+	test -x node_modules/.bin/ace-puppeteer
+	touch $@
+
+check: all ace
 	$(PY) -m pipeline check $(OUT)
+
+# What a reader sees: chapters of the EPUB in headless Chromium at 360 and 768 px.
+screenshots: all .stamp-chromium
+	$(PY) -m pipeline.screenshots $(OUT)/$(ISSUE).epub $(OUT)/screens
 
 bench: setup
 	$(PY) -m pipeline.bench sources/$(ISSUE)

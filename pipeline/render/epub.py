@@ -5,11 +5,22 @@ Packaged here with lxml and zipfile rather than ebooklib: ebooklib cannot put
 xml:lang on the OPF package element (Ace flags it), stamps dcterms:modified
 and the zip entries with the current time (no reproducible builds), and has
 no page-list support worth the detour; the package is ~150 lines of plain XML.
+
+What DAISY Ace asks of the documents and the writer does here:
+- every page-list entry leads to a page-break marker (`epub:type="pagebreak"`,
+  `role="doc-pagebreak"`) put where that print page begins, and the package
+  names the page source (`pageBreakSource`);
+- a document's headings never skip a level (the article title is its h1);
+- a header cell with no text is a plain cell (an empty table corner).
+
+With `embed_fonts`, Noto Serif CJK SC and Noto Sans CJK SC ship as WOFF2
+subsets of exactly the characters the book uses.
 """
 from __future__ import annotations
 
 import io
 import os
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -17,12 +28,15 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import Issue
-from .xhtml import (E, EPUB_NS, XHTML, XML_LANG, article_element, blocks_element, colophon_element,
-                    contents_element, cover_element, sub)
+from .xhtml import (E, EPUB_NS, HAN_LATIN_GAP as GAP, XHTML, XML_LANG, article_element, blocks_element,
+                    colophon_element, contents_element, sub)
 
 ROOT = Path(__file__).resolve().parents[2]
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+HEADING = re.compile(r"h[1-6]")
+FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 
 
 def build_time(issue: Issue) -> time.struct_time:
@@ -36,7 +50,8 @@ def build_time(issue: Issue) -> time.struct_time:
         return time.gmtime(0)
 
 
-def xhtml_page(issue: Issue, title: str, body_el, body_type: str | None = None) -> bytes:
+def xhtml_page(issue: Issue, title: str, body_el, body_type: str | None = None,
+               stylesheets=("css/epub.css",)) -> bytes:
     """One XHTML content document; `body_el` is an element or a list of them."""
     lang = issue.meta.language
     html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": EPUB_NS})
@@ -45,10 +60,11 @@ def xhtml_page(issue: Issue, title: str, body_el, body_type: str | None = None) 
     head = sub(html, "head")
     sub(head, "meta", {"charset": "utf-8"})
     sub(head, "title", text=title)
-    sub(head, "link", {"rel": "stylesheet", "type": "text/css", "href": "css/epub.css"})
+    for href in stylesheets:
+        sub(head, "link", {"rel": "stylesheet", "type": "text/css", "href": href})
     body = sub(html, "body")
     if body_type:
-        body.set(f"{{{EPUB_NS}}}type", body_type)
+        body.set(EPUB_TYPE, body_type)
     for el in body_el if isinstance(body_el, list) else [body_el]:
         body.append(el)
     return etree.tostring(html, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
@@ -63,7 +79,7 @@ def cover_png(issue: Issue) -> bytes:
 
     def font(size, bold=False):
         name = "NotoSansCJK-Bold.ttc" if bold else "NotoSansCJK-Regular.ttc"
-        for d in ("/usr/share/fonts/opentype/noto",):
+        for d in (FONT_DIR,):
             p = Path(d) / name
             if p.exists():
                 return ImageFont.truetype(str(p), size, index=2)  # index 2: the SC face
@@ -79,20 +95,84 @@ def cover_png(issue: Issue) -> bytes:
     return buf.getvalue()
 
 
-def _files_of_ids(issue: Issue) -> dict[str, str]:
-    """Every element id of the EPUB → the file that holds it."""
+# --- what Ace asks of the documents ---------------------------------------------------------------
+
+def tidy(body) -> None:
+    """Headings that skip no level (a heading is one below the nearest preceding heading of a
+    higher source level, and level with those of its own); empty header cells become plain cells."""
+    outline: list[tuple[int, int]] = []   # (source level, level given), outermost first
+    for el in body.iter(f"{{{XHTML}}}*"):
+        tag = etree.QName(el).localname
+        if HEADING.fullmatch(tag):
+            source = int(tag[1])
+            while outline and outline[-1][0] > source:
+                outline.pop()
+            if outline and outline[-1][0] == source:
+                level = outline[-1][1]
+            else:
+                level = outline[-1][1] + 1 if outline else 1
+                outline.append((source, level))
+            el.tag = f"{{{XHTML}}}h{level}"
+        elif tag == "th" and not "".join(el.itertext()).strip() and not len(el):
+            el.tag = f"{{{XHTML}}}td"
+            el.attrib.pop("scope", None)
+
+
+def _page_marker(number) -> etree._Element:
+    mark = E("span", {"id": f"page-{number}", "role": "doc-pagebreak", "aria-label": str(number)})
+    mark.set(EPUB_TYPE, "pagebreak")
+    return mark
+
+
+def _put_marker(el, mark) -> None:
+    """The marker goes where `el` begins: inside it (after any markers already
+    there) when it holds phrasing content, else just before it."""
+    tag = etree.QName(el).localname
+    if tag in ("ol", "ul", "table", "dl"):
+        parent = el.getparent()
+        if tag == "table" and parent is not None and "table-wrap" in (parent.get("class") or "").split():
+            el = parent     # before the wrapper, not inside a block set in another language
+        el.addprevious(mark)
+        return
+    k = 0
+    while k < len(el) and el[k].get(EPUB_TYPE) == "pagebreak":
+        k += 1
+    if k == 0:
+        mark.tail, el.text = el.text, None
+    else:
+        mark.tail, el[k - 1].tail = el[k - 1].tail, None
+    el.insert(k, mark)
+
+
+def mark_pages(issue: Issue, parts) -> list[tuple[str, str]]:
+    """Page-break markers where each print page begins → [(page number, href)]."""
+    if not issue.page_starts:
+        return []
     where = {}
-    for name, _, body, _ in epub_parts(issue):
-        for el in body.iter():
-            if isinstance(el.tag, str) and el.get("id"):
-                where[el.get("id")] = name
-    return where
+    for name, _, body, _ in parts:
+        for el in body.iter(f"{{{XHTML}}}*"):
+            if el.get("id"):
+                where.setdefault(el.get("id"), (name, el))
+    pages = []
+    numbers = sorted(issue.page_starts)
+    for k, number in enumerate(numbers):
+        # a section opener has no page of its own in the EPUB: what follows it stands for it
+        names = [n for m in numbers[k:k + 2] for n in issue.page_starts[m]]
+        target = next((n for n in names if n in where), None)
+        if target:
+            name, el = where[target]
+            mark = _page_marker(number)
+            _put_marker(el, mark)
+            pages.append((str(number), f"{name}#{mark.get('id')}"))
+    return pages
 
 
-def _nav(issue: Issue) -> bytes:
+# --- navigation and package -----------------------------------------------------------------------
+
+def _nav(issue: Issue, pages: list[tuple[str, str]]) -> list:
     nav_root = E("div")
     toc = sub(nav_root, "nav", {"id": "toc", "role": "doc-toc"})
-    toc.set(f"{{{EPUB_NS}}}type", "toc")
+    toc.set(EPUB_TYPE, "toc")
     sub(toc, "h1", text="目录")
     ol = sub(toc, "ol")
     li = sub(ol, "li")
@@ -106,32 +186,26 @@ def _nav(issue: Issue) -> bytes:
             sub(sub(sol, "li"), "a", {"href": f"{a.id}.xhtml"}, text=a.title)
     li = sub(ol, "li")
     sub(li, "a", {"href": "colophon.xhtml"}, text="版权页")
-    if issue.page_starts:
-        pages = sub(nav_root, "nav", {"id": "page-list", "hidden": "hidden"})
-        pages.set(f"{{{EPUB_NS}}}type", "page-list")
-        sub(pages, "h2", text="页码")
-        pol = sub(pages, "ol")
-        where = _files_of_ids(issue)
-        numbers = sorted(issue.page_starts)
-        for k, number in enumerate(numbers):
-            # a section opener has no page of its own in the EPUB: what follows it stands for it
-            names = [n for m in numbers[k:k + 2] for n in issue.page_starts[m]]
-            target = next((n for n in names if n in where), None)
-            if target:
-                sub(sub(pol, "li"), "a", {"href": f"{where[target]}#{target}"}, text=str(number))
+    if pages:
+        page_nav = sub(nav_root, "nav", {"id": "page-list", "hidden": "hidden"})
+        page_nav.set(EPUB_TYPE, "page-list")
+        sub(page_nav, "h2", text="页码")
+        pol = sub(page_nav, "ol")
+        for number, href in pages:
+            sub(sub(pol, "li"), "a", {"href": href}, text=number)
     land = sub(nav_root, "nav", {"id": "landmarks", "hidden": "hidden"})
-    land.set(f"{{{EPUB_NS}}}type", "landmarks")
+    land.set(EPUB_TYPE, "landmarks")
     sub(land, "h2", text="导览")
     lol = sub(land, "ol")
     first_article = issue.articles[0].id if issue.articles else "contents"
     for typ, href, label in [("cover", "cover.xhtml", "封面"), ("toc", "contents.xhtml", "目录"),
                              ("bodymatter", f"{first_article}.xhtml", "正文")]:
         a = sub(sub(lol, "li"), "a", {"href": href}, text=label)
-        a.set(f"{{{EPUB_NS}}}type", typ)
-    return xhtml_page(issue, "目录", list(nav_root))
+        a.set(EPUB_TYPE, typ)
+    return list(nav_root)
 
 
-def _opf(issue: Issue, manifest, spine, modified: str) -> bytes:
+def _opf(issue: Issue, manifest, spine, modified: str, paged: bool) -> bytes:
     meta = issue.meta
     pkg = etree.Element(f"{{{OPF_NS}}}package", nsmap={None: OPF_NS, "dc": DC_NS})
     pkg.set("version", "3.0")
@@ -161,11 +235,14 @@ def _opf(issue: Issue, manifest, spine, modified: str) -> bytes:
     prop("dcterms:modified", modified)
     prop("schema:accessMode", "textual")
     prop("schema:accessModeSufficient", "textual")
-    features = ["structuralNavigation", "tableOfContents", "readingOrder", "table", "displayTransformability"]
-    for feat in features + (["pageNavigation"] if issue.page_starts else []):
+    # values from the schema.org accessibilityFeature vocabulary (Ace rejects others, e.g. "table")
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    for feat in features + (["pageNavigation", "pageBreakMarkers"] if paged else []):
         prop("schema:accessibilityFeature", feat)
-    if issue.page_starts:   # whose page numbers the page-list gives
-        dc("source", f"{issue.meta.title} {issue.meta.number or issue.meta.date_label}（印刷版）")
+    if paged:   # whose page numbers the page-list and the page-break markers give
+        source = f"{issue.meta.title} {issue.meta.number or issue.meta.date_label}（印刷版）"
+        dc("source", source)
+        prop("pageBreakSource", source)
     prop("schema:accessibilityHazard", "none")
     prop("schema:accessibilitySummary",
          "全文为可重排文本，标题层级、目录导航和表格表头均已标注；封面为装饰性图片，其文字亦见于正文。")
@@ -209,24 +286,132 @@ def epub_parts(issue: Issue):
     return parts
 
 
+# --- embedded fonts -------------------------------------------------------------------------------
+
+# (file in FONT_DIR, family of the @font-face rule).  The family names exist only in
+# css/fonts.css of an EPUB built with embedded fonts: styles/epub.css names them first and falls
+# back to the generic families.  Regular faces only, each cut to every character the book uses
+# (any text may be set in either): the bold faces too would pass the 2.5 MB budget, so reading
+# systems embolden headings themselves.
+SERIF, SANS = "Noto Serif CJK SC Subset", "Noto Sans CJK SC Subset"
+FACES = [("NotoSerifCJK-Regular.ttc", SERIF), ("NotoSansCJK-Regular.ttc", SANS)]
+
+
+def book_characters(bodies) -> set[str]:
+    """Every character the documents set, plus printable ASCII for generated text (list numbers)."""
+    chars = {chr(c) for c in range(0x20, 0x7F)}
+    for body in bodies:
+        for text in body.itertext():
+            chars.update(text)
+    return {c for c in chars if not c.isspace() or c in (" ", GAP, "\u3000")}
+
+
+def _sc_face(path: Path):
+    """The Simplified Chinese face of a Noto CJK collection (or the font itself)."""
+    from fontTools.ttLib import TTCollection, TTFont
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: the Noto CJK fonts are needed to embed fonts (Debian fonts-noto-cjk)")
+    if path.suffix.lower() != ".ttc":
+        return TTFont(str(path), lazy=True, recalcTimestamp=False)
+    for font in TTCollection(str(path), lazy=True).fonts:
+        if re.fullmatch(r"Noto (Sans|Serif) CJK SC", font["name"].getDebugName(1) or ""):
+            font.recalcTimestamp = False
+            return font
+    raise ValueError(f"{path}: no SC face in the collection")
+
+
+def subset_font(path: Path, chars: set[str]) -> bytes:
+    """The SC face of `path` cut to `chars`, as WOFF2 (names, licence included, kept)."""
+    from fontTools import subset
+    font = _sc_face(path)
+    opts = subset.Options()
+    opts.flavor = "woff2"
+    opts.name_IDs = ["*"]          # copyright and OFL licence travel with the font
+    opts.name_languages = ["*"]
+    opts.notdef_outline = True
+    sub_ = subset.Subsetter(opts)
+    sub_.populate(text="".join(sorted(chars)))
+    sub_.subset(font)
+    # Noto CJK has no U+2005 (the Han–Latin gap): it takes the space glyph, a quarter em wide,
+    # so the gap needs no fallback font (the character, and so its line-breaking, stays U+2005)
+    cmap = font.getBestCmap()
+    if GAP in chars and ord(GAP) not in cmap and 0x20 in cmap:
+        for table in font["cmap"].tables:
+            if table.format in (4, 12) and table.isUnicode():
+                table.cmap[ord(GAP)] = cmap[0x20]
+    font.flavor = "woff2"
+    buf = io.BytesIO()
+    font.save(buf)
+    return buf.getvalue()
+
+
+def _map(fn, *args) -> list:
+    """fn over the argument lists, in forked worker processes where there are several cores (the
+    serif face alone takes ~15 s), else in this process; results in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    workers = min(len(args[0]), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return list(map(fn, *args))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(fn, *args))
+
+
+def font_files(bodies) -> tuple[list[tuple[str, bytes]], bytes]:
+    """[(href under OEBPS, WOFF2 bytes)] and css/fonts.css."""
+    chars = book_characters(bodies)
+    fonts = _map(subset_font, [FONT_DIR / file for file, _ in FACES], [chars] * len(FACES))
+    files, rules = [], []
+    for (file, family), data in zip(FACES, fonts):
+        href = f"fonts/{Path(file).stem}-SC-subset.woff2"
+        files.append((href, data))
+        rules.append(f'@font-face {{\n  font-family: "{family}";\n  font-style: normal;\n'
+                     f'  src: url("../{href}") format("woff2");\n}}\n')
+    head = ("/* Subsets of Noto Serif CJK SC and Noto Sans CJK SC (SIL Open Font License 1.1, see the\n"
+            "   name table of each font) with exactly the characters this book sets;\n"
+            "   U+2005 added, drawn by the space glyph. */\n")
+    return files, (head + "".join(rules)).encode("utf-8")
+
+
+# --- the package ----------------------------------------------------------------------------------
+
 def write_epub(issue: Issue, target: Path, embed_fonts: bool = False) -> None:
     t = build_time(issue)
     modified = time.strftime("%Y-%m-%dT%H:%M:%SZ", t)
     stamp = t[:6] if t.tm_year >= 1980 else (1980, 1, 1, 0, 0, 0)
+    parts = epub_parts(issue)
+    for _, _, body, _ in parts:
+        tidy(body)
+    pages = mark_pages(issue, parts)
+    nav = _nav(issue, pages)
+    docs = [(name, title, body, typ) for name, title, body, typ in parts] + [("nav.xhtml", "目录", nav, None)]
+
+    fonts, fonts_css = [], b""
+    if embed_fonts:
+        fonts, fonts_css = font_files([body for _, _, body, _ in parts] + nav)
+    sheets = ("css/fonts.css", "css/epub.css") if embed_fonts else ("css/epub.css",)
+
     files: list[tuple[str, bytes]] = []
     manifest, spine = [], []
-    for name, title, body, typ in epub_parts(issue):
-        item_id = "x-" + name.removesuffix(".xhtml")
-        files.append((f"OEBPS/{name}", xhtml_page(issue, title, body, typ)))
-        manifest.append((item_id, name, "application/xhtml+xml", None))
-        spine.append(item_id)
-    files.append(("OEBPS/nav.xhtml", _nav(issue)))
-    manifest.append(("nav", "nav.xhtml", "application/xhtml+xml", "nav"))
+    for name, title, body, typ in docs:
+        files.append((f"OEBPS/{name}", xhtml_page(issue, title, body, typ, sheets)))
+        if name == "nav.xhtml":
+            manifest.append(("nav", name, "application/xhtml+xml", "nav"))
+        else:
+            item_id = "x-" + name.removesuffix(".xhtml")
+            manifest.append((item_id, name, "application/xhtml+xml", None))
+            spine.append(item_id)
     files.append(("OEBPS/images/cover.png", cover_png(issue)))
     manifest.append(("cover-image", "images/cover.png", "image/png", "cover-image"))
     files.append(("OEBPS/css/epub.css", (ROOT / "styles" / "epub.css").read_bytes()))
     manifest.append(("css", "css/epub.css", "text/css", None))
-    files.insert(0, ("OEBPS/content.opf", _opf(issue, manifest, spine, modified)))
+    if embed_fonts:
+        files.append(("OEBPS/css/fonts.css", fonts_css))
+        manifest.append(("css-fonts", "css/fonts.css", "text/css", None))
+        for k, (href, data) in enumerate(fonts, 1):
+            files.append((f"OEBPS/{href}", data))
+            manifest.append((f"font-{k}", href, "font/woff2", None))
+    files.insert(0, ("OEBPS/content.opf", _opf(issue, manifest, spine, modified, bool(pages))))
 
     with zipfile.ZipFile(target, "w") as z:
         info = zipfile.ZipInfo("mimetype", date_time=stamp)
@@ -234,6 +419,7 @@ def write_epub(issue: Issue, target: Path, embed_fonts: bool = False) -> None:
         z.writestr(info, b"application/epub+zip")
         for name, data in [("META-INF/container.xml", CONTAINER)] + files:
             info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # WOFF2 is brotli-compressed already
+            info.compress_type = zipfile.ZIP_STORED if name.endswith(".woff2") else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, data)

@@ -1,0 +1,150 @@
+"""The subscriber EPUB: embedded font subsets (--embed-fonts), what DAISY Ace asks of the
+documents, and Ace itself when it is installed (`make ace`; never needed by `make test`)."""
+import copy
+import io
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from lxml import etree
+
+from conftest import ISSUE, ROOT
+from pipeline.check import ace_available, check_ace, check_epub
+from pipeline.render.epub import epub_parts, mark_pages, tidy
+from pipeline.render.xhtml import E, EPUB_NS, XHTML, sub
+
+FONT_BUDGET = 2_500_000   # bytes, all embedded faces together
+NS = {"x": XHTML, "e": EPUB_NS}
+
+
+def build(out, *extra):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(ISSUE), "--out", str(out), "--quiet",
+                           *extra], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return out / "2025-08.epub"
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("plain"), "--formats", "epub")
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("fonts"), "--formats", "epub", "--embed-fonts")
+
+
+def entries(epub):
+    with zipfile.ZipFile(epub) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+# --- embedded fonts -------------------------------------------------------------------------------
+
+def test_embedded_fonts_pass_epubcheck(embedded):
+    results = check_epub(embedded)
+    assert [ok for _, ok, _ in results] == [True], results
+
+
+def test_embedded_fonts_are_woff2_subsets_within_budget(embedded):
+    files = entries(embedded)
+    fonts = {n: d for n, d in files.items() if n.startswith("OEBPS/fonts/")}
+    names = " ".join(fonts)
+    assert "NotoSerifCJK-Regular" in names and "NotoSansCJK-Regular" in names
+    assert all(d[:4] == b"wOF2" for d in fonts.values())
+    assert sum(map(len, fonts.values())) <= FONT_BUDGET, {n: len(d) for n, d in fonts.items()}
+    css = files["OEBPS/css/fonts.css"].decode()
+    assert css.count("@font-face") == len(fonts)
+    opf = files["OEBPS/content.opf"].decode()
+    assert opf.count('media-type="font/woff2"') == len(fonts)
+    for name, data in files.items():
+        if name.endswith(".xhtml"):
+            assert b'href="css/fonts.css"' in data, name
+
+
+def test_each_face_holds_every_character_of_the_book(embedded):
+    from fontTools.ttLib import TTFont
+    files = entries(embedded)
+    text = "".join(etree.fromstring(d).find(f"{{{XHTML}}}body").xpath("string()")
+                   for n, d in files.items() if n.endswith(".xhtml"))
+    chars = {c for c in text if not c.isspace()}
+    assert len([c for c in chars if "\u4e00" <= c <= "\u9fff"]) > 1000   # the body text
+    for name, data in files.items():
+        if name.startswith("OEBPS/fonts/"):
+            cmap = TTFont(io.BytesIO(data)).getBestCmap()
+            assert not [c for c in chars if ord(c) not in cmap], name
+
+
+def test_without_the_flag_nothing_but_the_fonts_differs(plain, embedded):
+    a, b = entries(plain), entries(embedded)
+    assert not [n for n in a if "fonts" in n or n.endswith((".woff2", ".otf", ".ttf"))]
+    assert b"@font-face" not in b"".join(a.values())
+    extra = sorted(set(b) - set(a))
+    assert extra == ["OEBPS/css/fonts.css"] + sorted(n for n in b if n.startswith("OEBPS/fonts/"))
+    link = b'<link rel="stylesheet" type="text/css" href="css/fonts.css"/>'
+    for name, data in a.items():
+        other = b[name]
+        if name.endswith(".xhtml"):
+            other = other.replace(link, b"")
+        elif name.endswith(".opf"):
+            other = re.sub(rb'\s*<item id="(css-fonts|font-\d+)"[^>]*/>', b"", other)
+        assert data == other, name
+
+
+# --- what Ace asks of the documents ---------------------------------------------------------------
+
+def test_headings_skip_no_level_and_keep_their_siblings_level():
+    body = E("div")
+    for level in [1, 3, 3, 4, 4, 2, 3]:
+        sub(body, f"h{level}", text="x")
+    tidy(body)
+    assert [int(etree.QName(h).localname[1]) for h in body] == [1, 2, 2, 3, 3, 2, 3]
+
+
+def test_an_empty_header_cell_becomes_a_plain_cell():
+    tr = E("tr")
+    sub(tr, "th", {"scope": "col"})
+    sub(tr, "th", {"scope": "col"}, text="2024 年")
+    tidy(tr)
+    assert [etree.QName(c).localname for c in tr] == ["td", "th"] and tr[0].get("scope") is None
+
+
+def test_page_list_entries_lead_to_page_break_markers_in_order(model_2025_08):
+    issue = copy.deepcopy(model_2025_08[0])
+    first, second = issue.articles[0], issue.articles[1]
+    parts = epub_parts(issue)
+    body = {name: b for name, _, b, _ in parts}[f"{first.id}.xhtml"]
+    p = body.xpath(".//x:p[@id]", namespaces=NS)[1]
+    lists = [el for _, _, b, _ in parts for el in b.xpath(".//x:ol[@id]|.//x:ul[@id]|.//x:table[@id]",
+                                                             namespaces=NS)]
+    issue.page_starts = {1: ["no-such-id"], 2: [first.id], 3: [p.get("id")], 4: [lists[0].get("id")],
+                         5: [second.id]}
+    pages = mark_pages(issue, parts)
+    # page 1 has nothing in the EPUB: it leads where page 2 begins, and both markers precede it
+    assert [n for n, _ in pages] == ["1", "2", "3", "4", "5"]
+    where = {}
+    for name, _, b, _ in parts:
+        for el in b.iter(f"{{{XHTML}}}span"):
+            if el.get(f"{{{EPUB_NS}}}type") == "pagebreak":
+                assert el.get("role") == "doc-pagebreak" and el.get("aria-label")
+                where[el.get("id")] = (name, el)
+    for number, href in pages:
+        name, frag = href.split("#")
+        assert where[frag][0] == name and where[frag][1].get("aria-label") == number
+    article = where["page-1"][1].getparent()
+    assert article.get("id") == first.id and [m.get("id") for m in article[:2]] == ["page-1", "page-2"]
+    assert where["page-3"][1].getparent() is p and p.index(where["page-3"][1]) == 0 and p.text is None
+    nxt = where["page-4"][1].getnext()   # just before the list, or the table's wrapper
+    assert nxt is lists[0] or lists[0] in nxt.iter()
+
+
+# --- DAISY Ace (only where `make ace` installed it) -----------------------------------------------
+
+@pytest.mark.skipif(not ace_available(), reason="DAISY Ace not installed (make ace) or no Chromium")
+def test_ace_reports_no_violations(tmp_path_factory):
+    # with the print edition laid out, so that the page-list and page-break markers are there
+    epub = build(tmp_path_factory.mktemp("ace"), "--formats", "print,epub")
+    results = check_ace(epub)
+    assert [ok for _, ok, _ in results] == [True], results
