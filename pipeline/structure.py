@@ -133,13 +133,40 @@ def locate_articles(body: list[Block], entries: list[Entry], ctx: Context) -> li
     return starts
 
 
+# how sub-headings are numbered: the members of one series are siblings
+NUMBERING = [re.compile(p) for p in (
+    r"^[一二三四五六七八九十]+[、.．]",          # 一、
+    r"^[（(][一二三四五六七八九十]+[)）]",        # （一）
+    r"^[（(]\d{1,2}[)）]",                       # (04)
+    r"^0\d(?!\d)",                               # 01. / 02 / 03AI
+    r"^[1-9]\d?(?:[.、．]|\s|(?=[\u4e00-\u9fff]))",  # 1. / 3、
+)]
+
+
+def _series(text: str) -> int | None:
+    t = text.strip().lstrip("*#•▲ ")
+    return next((k for k, p in enumerate(NUMBERING) if p.match(t)), None)
+
+
 def _subheading_levels(blocks: list[Block]) -> None:
-    """Headings inside an article become levels 3, 4, 5 in the order of their source depth."""
-    levels = sorted({b.level for b in blocks if isinstance(b, Heading)})
+    """Headings inside an article become levels 3, 4, 5 in the order of their
+    source depth; the headings of one numbered series (一、二、… or 01, 02, …)
+    are siblings even where the extractor gave them different depths."""
+    heads = [b for b in blocks if isinstance(b, Heading)]
+    levels = sorted({b.level for b in heads})
     mapping = {lvl: min(3 + k, 6) for k, lvl in enumerate(levels)}
-    for b in blocks:
-        if isinstance(b, Heading):
-            b.level = mapping[b.level]
+    for b in heads:
+        b.level = mapping[b.level]
+    for k in range(len(NUMBERING)):
+        members = [b for b in heads if _series(b.text) == k]
+        if len(members) >= 2:
+            level = min(b.level for b in members)
+            for b in members:
+                b.level = level
+    # no level left empty between them
+    compact = {lvl: min(3 + k, 6) for k, lvl in enumerate(sorted({b.level for b in heads}))}
+    for b in heads:
+        b.level = compact[b.level]
 
 
 def _take_source(blocks: list[Block]) -> tuple[list[Block], str | None]:

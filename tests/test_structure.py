@@ -107,3 +107,12 @@ def test_a_top_level_heading_no_entry_names_is_reported_not_promoted():
     b = issue.sections[0].articles[1]
     assert [(x.text, x.level) for x in b.blocks if x.kind == "heading"] == [("高性能", 3)]
     assert [c.before for c in log.changes if c.rule == "structure.unmatched_heading"] == ["高性能"]
+
+
+def test_one_numbered_series_of_sub_headings_are_siblings():
+    # the extractor set 一、二、 at one depth and 三、 at another; 1. 2. under 二、
+    text = SYNTH.replace("正文三。\n", "正文三。\n\n### 一、总体要求\n\n甲。\n\n### 二、建设布局\n\n乙。\n\n"
+                         "#### 1. 建设领域\n\n丙。\n\n#### 2. 建设类型\n\n丁。\n\n## 三、保障\n\n戊。\n")
+    issue, _ = structure(text)
+    heads = [(x.text, x.level) for x in issue.sections[0].articles[1].blocks if x.kind == "heading"]
+    assert heads == [("一、总体要求", 3), ("二、建设布局", 3), ("1. 建设领域", 4), ("2. 建设类型", 4), ("三、保障", 3)]
