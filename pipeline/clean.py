@@ -160,7 +160,9 @@ def redaction_marks(blocks, ctx):
     """Lines that hold nothing but redaction marks ([編纂] in a draft
     prospectus) say nothing; they go, the lines around them stay."""
     drop = set()
-    for n, b in _paragraphs(blocks):
+    for n, b in enumerate(blocks):
+        if not isinstance(b, Paragraph):
+            continue   # even in image text or a kept block: marks alone are no text
         rest = REDACTION.sub("", b.text)
         if REDACTION.search(b.text) and not re.search(r"\w", rest):
             drop.add(n)

@@ -29,7 +29,7 @@ from lxml import etree
 
 from ..model import Issue
 from .xhtml import (E, EPUB_NS, HAN_LATIN_GAP as GAP, XHTML, XML_LANG, article_element, blocks_element,
-                    colophon_element, contents_element, sub)
+                    build_time, colophon_element, contents_element, sub)
 
 ROOT = Path(__file__).resolve().parents[2]
 OPF_NS = "http://www.idpf.org/2007/opf"
@@ -37,17 +37,6 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 HEADING = re.compile(r"h[1-6]")
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
-
-
-def build_time(issue: Issue) -> time.struct_time:
-    """SOURCE_DATE_EPOCH when set, else the first day of the issue's month."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"]))
-    y, m = (issue.meta.date.split("-") + ["1"])[:2]
-    try:
-        return time.strptime(f"{int(y):04d}-{int(m):02d}-01", "%Y-%m-%d")
-    except ValueError:
-        return time.gmtime(0)
 
 
 def xhtml_page(issue: Issue, title: str, body_el, body_type: str | None = None,

@@ -7,6 +7,9 @@ file:///etc/passwd, data: for that matter) is refused and recorded.
 from __future__ import annotations
 
 import mimetypes
+import time
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -14,16 +17,20 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..model import Issue
-from .xhtml import html_document, serialize
+from . import cjk_justify
+from .xhtml import build_time, html_document, serialize
 
 ROOT = Path(__file__).resolve().parents[2]
 STYLES = ROOT / "styles"
 ICC_DIRS = [Path("/usr/share/color/icc/ghostscript")]
 
 EDITIONS = {
-    # edition: (style sheet, pdf variant)
-    "screen": ("styles/screen.css", "pdf/ua-1"),
-    "print": ("styles/print.css", "pdf/x-4"),
+    # edition: (style sheet, pdf variant, widest gap between Chinese characters in em).
+    # The screen PDF keeps its text clean for copying and searching (poppler reads
+    # a gap over 0.1 em as a space), so its loosest lines end a little short; the
+    # print PDF is flush everywhere.  Line breaks, and so pages, are the same.
+    "screen": ("styles/screen.css", "pdf/ua-1", 0.08),
+    "print": ("styles/print.css", "pdf/x-4", 0.5),
 }
 
 
@@ -48,16 +55,39 @@ class ClosedFetcher(URLFetcher):
         raise ValueError(f"refused outside the build's closed world: {url}")
 
 
-def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fetcher=None) -> dict:
-    stylesheet, variant = EDITIONS[edition]
+def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fetcher=None,
+               cjk_justify_on: bool | None = None) -> dict:
+    stylesheet, variant, max_cjk_spacing = EDITIONS[edition]
+    cjk_justify.MAX_CJK_SPACING = max_cjk_spacing
+    # Chinese justification and punctuation compression, a patch of WeasyPrint
+    # 70.0: off with cjk_justify_on=False or the environment TIANTANG_CJK_JUSTIFY=0
+    on = cjk_justify.enabled() if cjk_justify_on is None else cjk_justify_on
+    cjk_typography = cjk_justify.install() if on else cjk_justify.uninstall()   # False: not patched
     html = html_document(issue, stylesheet, edition)
     fetcher = fetcher or ClosedFetcher([STYLES, issue_folder, *ICC_DIRS])
     doc = HTML(string=serialize(html).decode("utf-8"), base_url=str(ROOT) + "/",
                url_fetcher=fetcher).render()
-    doc.write_pdf(str(target), pdf_variant=variant, pdf_identifier=True,
-                  pdf_tags=(edition == "screen"))
-    return {"pages": len(doc.pages), "refused": fetcher.refused,
+    # the same source gives the same bytes: dates from the issue (or SOURCE_DATE_EPOCH)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", build_time(issue))
+    doc.metadata.created = doc.metadata.modified = stamp
+    with _stable_document_id(f"{issue.meta.identifier}/{edition}"):
+        doc.write_pdf(str(target), pdf_variant=variant, pdf_identifier=True,
+                      pdf_tags=(edition == "screen"))
+    return {"pages": len(doc.pages), "refused": fetcher.refused, "cjk_typography": cjk_typography,
             "page_starts": page_starts(html, [set(p.anchors) for p in doc.pages])}
+
+
+@contextmanager
+def _stable_document_id(name: str):
+    """WeasyPrint 70 gives PDF/X-4 files a random xmpMM:DocumentID; ours is
+    derived from the issue's identifier, so builds are reproducible."""
+    from weasyprint.pdf import metadata
+    original = metadata.uuid4
+    metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, name)
+    try:
+        yield
+    finally:
+        metadata.uuid4 = original
 
 
 def page_starts(html, anchors_by_page: list[set]) -> dict[int, list[str]]:

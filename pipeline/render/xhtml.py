@@ -3,7 +3,9 @@ construction).  One writer serves the PDFs (one document) and the EPUB (one
 document per part); layout lives in styles/."""
 from __future__ import annotations
 
+import os
 import re
+import time
 
 from lxml import etree
 
@@ -274,3 +276,14 @@ def html_document(issue: Issue, stylesheet: str, edition: str):
 
 def serialize(html) -> bytes:
     return etree.tostring(html, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def build_time(issue: Issue) -> time.struct_time:
+    """SOURCE_DATE_EPOCH when set, else the first day of the issue's month."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"]))
+    y, m = (issue.meta.date.split("-") + ["1"])[:2]
+    try:
+        return time.strptime(f"{int(y):04d}-{int(m):02d}-01", "%Y-%m-%d")
+    except ValueError:
+        return time.gmtime(0)

@@ -1,0 +1,236 @@
+"""Chinese line layout in the PDFs (pipeline/render/cjk_justify.py), measured
+on real prose of 2025-08 set in the article body of the screen style sheet.
+
+Which lines belong to which paragraph, and where the column ends, come from
+WeasyPrint's box tree of the document; where each line ends in the PDF and
+what text it holds come from `pdftotext -bbox-layout` (poppler's own word
+segmentation: a gap of more than 0.1 em between two glyphs is a word space).
+"""
+import re
+import shutil
+import subprocess
+from html import unescape
+
+import pytest
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
+
+from conftest import ISSUE, ROOT
+from pipeline.render import cjk_justify
+from pipeline.render.pdf import STYLES, ClosedFetcher
+from pipeline.render.xhtml import E, HAN_LATIN_GAP, XML_LANG, serialize, sub, with_gap
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+
+PARAGRAPHS = 24          # long prose lines of raw.md, taken in order
+CLOSING = set("，。、；：！？）」』”’》】")
+CJK = cjk_justify.CJK
+PT = 0.75                # CSS px → pt
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def prose(raw: str, n: int) -> list[str]:
+    """The first n long lines of plain prose: no markup, tables or ASCII
+    punctuation left for the clean-up stage, mostly CJK."""
+    out = []
+    for line in raw.splitlines():
+        line = line.strip()
+        if (len(line) >= 120 and not re.search(r"[<>\[\]|#\t*_`,;()]", line)
+                and len(CJK.findall(line)) >= 0.85 * len(line)):
+            out.append(line)
+            if len(out) == n:
+                break
+    return out
+
+
+def document(paragraphs: list[str]) -> bytes:
+    html = E("html", {"lang": "zh-CN"})
+    html.set(XML_LANG, "zh-CN")
+    head = sub(html, "head")
+    sub(head, "meta", {"charset": "utf-8"})
+    sub(head, "link", {"rel": "stylesheet", "href": "styles/screen.css"})
+    article = sub(sub(html, "body", {"class": "edition-screen"}), "article", {"class": "article"})
+    body = sub(article, "div", {"class": "article-body"})
+    for text in paragraphs:
+        sub(body, "p", text=with_gap(text))
+    return serialize(html)
+
+
+def layout_lines(doc) -> list[dict]:
+    """Every line of every <p>, in order: page, baseline, column edges (pt),
+    paragraph number and whether it is the paragraph's last line."""
+    lines, order = [], {}
+
+    def walk(box, page):
+        if isinstance(box, boxes.BlockBox) and box.element_tag == "p":
+            left = box.content_box_x()
+            key = order.setdefault(id(box.element), len(order))
+            for line in box.children:
+                if isinstance(line, boxes.LineBox):
+                    lines.append({"page": page, "baseline": (line.position_y + line.baseline) * PT,
+                                  "left": left * PT, "right": (left + box.width) * PT, "para": key})
+            return
+        for child in getattr(box, "children", []):
+            walk(child, page)
+
+    for number, page in enumerate(doc.pages):
+        walk(page._page_box, number)
+    for k, line in enumerate(lines):
+        line["last"] = k + 1 == len(lines) or lines[k + 1]["para"] != line["para"]
+    return lines
+
+
+def pdf_words(pdf) -> list[list[tuple]]:
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return [[(float(a), float(b), float(c), float(d), unescape(t)) for a, b, c, d, t in WORD.findall(page)]
+            for page in xml.split("<page ")[1:]]
+
+
+def measure(lines, words) -> None:
+    """Attach to each layout line its words in the PDF (left to right), its
+    right end and its text: words joined by a space where poppler sees a word
+    space (a gap over 0.1 em), by nothing where two glyph boxes overlap (a
+    punctuation mark compressed with `halt` draws into its neighbour's box)."""
+    for line in lines:
+        # 10 pt Noto Serif CJK: ascent 1.151 em, descent 0.287 em of a 1.438 em box
+        found = sorted(w for w in words[line["page"]]
+                       if abs(w[3] - 0.287 / 1.438 * (w[3] - w[1]) - line["baseline"]) < 1.5
+                       and w[0] > line["left"] - 1 and w[2] < line["right"] + 20)
+        assert found, f"no text in the PDF for a line at {line}"
+        text, gaps = found[0][4], []
+        for prev, word in zip(found, found[1:]):
+            gaps.append(word[0] - prev[2])
+            text += (" " if gaps[-1] > 0.1 * 10 else "") + word[4]
+        line["x_min"], line["x_max"] = found[0][0], max(w[2] for w in found)
+        line["text"], line["gaps"] = text, gaps
+
+
+def inserted_spaces(extracted: str, source: str) -> list[str]:
+    """Places where the extracted text has white space that the source (with
+    its Han-Latin gaps) has not; asserts both have the same characters."""
+    ext = [(c, bool(re.match(r"\s", extracted[k - 1])) if k else False)
+           for k, c in enumerate(extracted) if not c.isspace()]
+    src = [(c, bool(re.match(r"\s", source[k - 1])) if k else False)
+           for k, c in enumerate(source) if not c.isspace()]
+    assert [c for c, _ in ext] == [c for c, _ in src], (extracted, source)
+    return ["".join(c for c, _ in ext[max(0, k - 3):k + 3])
+            for k, ((_, e), (_, s)) in enumerate(zip(ext, src)) if e and not s]
+
+
+@pytest.fixture(scope="module")
+def paragraphs():
+    return prose((ISSUE / "raw.md").read_text(encoding="utf-8"), PARAGRAPHS)
+
+
+def render(paragraphs, tmp_path, patched: bool):
+    was = cjk_justify.is_installed()
+    (cjk_justify.install if patched else cjk_justify.uninstall)()
+    try:
+        doc = HTML(string=document(paragraphs).decode("utf-8"), base_url=str(ROOT) + "/",
+                   url_fetcher=ClosedFetcher([STYLES])).render()
+        pdf = tmp_path / ("on.pdf" if patched else "off.pdf")
+        doc.write_pdf(str(pdf))
+    finally:
+        (cjk_justify.install if was else cjk_justify.uninstall)()
+    lines = layout_lines(doc)
+    measure(lines, pdf_words(pdf))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def laid_out(paragraphs, tmp_path_factory):
+    return render(paragraphs, tmp_path_factory.mktemp("layout"), patched=True)
+
+
+def flush_share(lines) -> float:
+    body = [ln for ln in lines if not ln["last"]]
+    assert len(body) > 100
+    return sum(abs(ln["right"] - ln["x_max"]) <= 0.5 for ln in body) / len(body)
+
+
+def test_the_sample_is_real_prose(paragraphs, laid_out):
+    assert len(paragraphs) == PARAGRAPHS
+    assert len({ln["para"] for ln in laid_out}) == PARAGRAPHS
+    assert len({ln["page"] for ln in laid_out}) >= 2          # both columns, more than one page
+
+
+def test_body_lines_end_flush_with_the_column(laid_out):
+    share = flush_share(laid_out)
+    assert share >= 0.95, f"only {share:.1%} of non-final lines end within 0.5 pt of the column"
+    overflowing = [ln["text"] for ln in laid_out if ln["x_max"] > ln["right"] + 0.5]
+    assert overflowing == []
+
+
+def test_without_the_patch_lines_end_ragged(paragraphs, tmp_path):
+    """The measurement can tell: WeasyPrint's own justification leaves most
+    lines of Chinese short of the column."""
+    assert flush_share(render(paragraphs, tmp_path, patched=False)) < 0.5
+
+
+def test_no_line_starts_with_closing_punctuation(laid_out):
+    starts = [ln["text"] for ln in laid_out if ln["text"][0] in CLOSING]
+    assert starts == []
+
+
+def test_extracted_text_is_the_source_text(paragraphs, laid_out):
+    for number, source in enumerate(paragraphs):
+        extracted = "".join(ln["text"] for ln in laid_out if ln["para"] == number)
+        assert inserted_spaces(extracted, with_gap(source).replace(HAN_LATIN_GAP, " ")) == [], number
+
+
+def test_adjacent_punctuation_is_compressed(paragraphs, tmp_path):
+    """Each pair of adjacent full-width marks of the sample (such as 。” ）、
+    ：“ ，“) takes 1.5 em in the PDF, not 2; other text keeps its width."""
+    pairs = sorted({text[k:k + 2] for text in paragraphs for k in range(len(text) - 1)
+                    if cjk_justify.halt_positions(text[k:k + 2])})
+    assert len(pairs) >= 5, pairs
+    samples = ["中" + pair + "文" for pair in pairs] + ["中文中文", "（中）文"]
+    width = {}
+    for patched in (False, True):
+        lines = render(samples, tmp_path, patched)
+        assert [ln["text"] for ln in lines] == samples
+        width[patched] = [ln["x_max"] - ln["x_min"] for ln in lines]
+    for sample, off, on in zip(samples, width[False], width[True]):
+        assert off == pytest.approx(10 * len(sample), abs=0.05)      # 10 pt a mark unpatched
+        assert on == pytest.approx(off - 5 * len(cjk_justify.halt_positions(sample)), abs=0.05), sample
+
+
+def test_halt_positions():
+    assert cjk_justify.halt_positions("他说。”然后") == [2]          # stop + closing: the stop
+    assert cjk_justify.halt_positions("（平台）、杭州") == [3]       # closing + pause: the closing
+    assert cjk_justify.halt_positions("指出：“绿水") == [3]          # pause + opening: the opening
+    assert cjk_justify.halt_positions("（“芯火”）") == [1, 4]       # opening + opening: the second
+    assert cjk_justify.halt_positions("「」") == []
+    pieces = cjk_justify.compress_punctuation("他说：“好。”")
+    assert "".join(t for t, _ in pieces) == "他说：“好。”"
+    assert [t for t, halt in pieces if halt] == ["“", "。"]
+
+
+def test_expansion_points():
+    assert cjk_justify.expansion_points("中文字") == (0, 2)          # half a unit off each edge
+    assert cjk_justify.expansion_points("a 中文") == (1, 1.5)
+    assert cjk_justify.expansion_points("年\u20052025") == (0, 0.5)  # the gap is no opportunity
+    assert cjk_justify.expansion_points("将从\u2005", line_end=True) == (0, 1)
+
+
+def test_patch_is_idempotent_switchable_and_pinned(monkeypatch):
+    import weasyprint
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+    was = cjk_justify.is_installed()
+    try:
+        cjk_justify.uninstall()
+        original = inline.justify_line, inline.text_align, line_break.Layout.set_text
+        assert cjk_justify.install() and cjk_justify.install()
+        assert inline.justify_line.cjk_patch and line_break.Layout.set_text.cjk_patch
+        cjk_justify.uninstall()
+        assert (inline.justify_line, inline.text_align, line_break.Layout.set_text) == original
+        monkeypatch.setattr(weasyprint, "__version__", "71.0")
+        assert cjk_justify.install() is False and not cjk_justify.is_installed()
+        assert inline.justify_line is original[0]
+        monkeypatch.setenv(cjk_justify.ENV, "0")
+        assert not cjk_justify.enabled()
+    finally:
+        monkeypatch.undo()
+        (cjk_justify.install if was else cjk_justify.uninstall)()
