@@ -47,6 +47,8 @@ def _noop_make() -> tuple[float, bool] | None:
     """`make` with nothing changed: its time, and whether any edition was rewritten."""
     if not shutil.which("make") or not Path("Makefile").exists():
         return None
+    # bring the editions up to date first (not timed), then time `make` again
+    subprocess.run(["make", "--no-print-directory", "all"], check=True, capture_output=True)
     outs = list(Path("output").glob("*/*.pdf")) + list(Path("output").glob("*/*.epub"))
     if not outs:
         return None
