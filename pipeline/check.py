@@ -121,7 +121,62 @@ def check_print_pdf(path: Path):
     res.append(_sc_faces("print", fonts))
     links = _links(r)
     res.append(("print: no link annotations", not links, f"{len(links)} links"))
+    # PDF/X-4 allows live transparency; what preflights reject (WeasyPrint
+    # #2723) is a group blended in DeviceRGB inside a CMYK job
+    rgb_ops = _rgb_operators(r)
+    res.append(("print: no DeviceRGB colour (CMYK only)", not rgb_ops,
+                ", ".join(rgb_ops[:5]) or "none"))
+    groups = _transparency(r)
+    rgb = [g for g in groups if "DeviceRGB" in g]
+    res.append(("print: no DeviceRGB transparency groups (WeasyPrint #2723)", not rgb,
+                ", ".join(rgb[:5]) or f"{len(groups)} CMYK groups or alpha states, none RGB"))
     return res
+
+
+RGB_OP = re.compile(rb"(?:^|\s)(?:-?[\d.]+\s+){3}(rg|RG)(?=\s)")
+
+
+def _rgb_operators(reader: PdfReader) -> list[str]:
+    """Where content streams (pages and their forms) set a DeviceRGB colour."""
+    found = []
+    for n, page in enumerate(reader.pages, 1):
+        streams = [("", page.get_contents())]
+        res = page.get("/Resources")
+        for name, xo in ((res.get_object().get("/XObject") or {}).items() if res else []):
+            streams.append((f" {name}", xo.get_object()))
+        for where, stream in streams:
+            if stream is not None and RGB_OP.search(stream.get_data()):
+                found.append(f"p{n}{where}")
+    return found
+
+
+def _transparency(reader: PdfReader) -> list[str]:
+    """Pages and form XObjects that open a transparency group, or soft masks
+    and alpha in graphics states: what a print shop's preflight may reject."""
+    found, seen = [], set()
+
+    def visit(obj, where, depth=0):
+        obj = obj.get_object()
+        if id(obj) in seen or depth > 6:
+            return
+        seen.add(id(obj))
+        group = obj.get("/Group")
+        if group is not None and group.get_object().get("/S") == "/Transparency":
+            found.append(f"{where}: transparency group {group.get_object().get('/CS', '')}")
+        res = obj.get("/Resources")
+        if res is None:
+            return
+        res = res.get_object()
+        for name, gs in (res.get("/ExtGState") or {}).items():
+            gs = gs.get_object()
+            if gs.get("/SMask", "/None") != "/None" or gs.get("/ca", 1) != 1 or gs.get("/CA", 1) != 1:
+                found.append(f"{where}: {name} soft mask or alpha")
+        for name, xo in (res.get("/XObject") or {}).items():
+            visit(xo, f"{where} {name}", depth + 1)
+
+    for n, page in enumerate(reader.pages, 1):
+        visit(page, f"p{n}")
+    return found
 
 
 def check_screen_pdf(path: Path, report: dict | None):

@@ -70,11 +70,38 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
     # the same source gives the same bytes: dates from the issue (or SOURCE_DATE_EPOCH)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", build_time(issue))
     doc.metadata.created = doc.metadata.modified = stamp
-    with _stable_document_id(f"{issue.meta.identifier}/{edition}"):
+    with _stable_document_id(f"{issue.meta.identifier}/{edition}"), _registration_marks():
         doc.write_pdf(str(target), pdf_variant=variant, pdf_identifier=True,
                       pdf_tags=(edition == "screen"))
     return {"pages": len(doc.pages), "refused": fetcher.refused, "cjk_typography": cjk_typography,
             "page_starts": page_starts(html, [set(p.anchors) for p in doc.pages])}
+
+
+class _MarksInCMYK:
+    """WeasyPrint 70 draws crop marks as an SVG with `stroke="black"` (DeviceRGB)
+    and `fill="transparent"` (an alpha-0 fill): in a CMYK job a preflight flags
+    both.  The marks are set in registration colour, unfilled, instead."""
+
+    def __init__(self, tree_module):
+        self.tree = tree_module
+
+    def fromstring(self, text, *args, **kwargs):
+        text = text.replace('fill="transparent" stroke="black"', 'fill="none" stroke="device-cmyk(1 1 1 1)"')
+        return self.tree.fromstring(text, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.tree, name)
+
+
+@contextmanager
+def _registration_marks():
+    from weasyprint import draw
+    original = draw.ElementTree
+    draw.ElementTree = _MarksInCMYK(original)
+    try:
+        yield
+    finally:
+        draw.ElementTree = original
 
 
 @contextmanager
