@@ -7,8 +7,9 @@ import re
 from .clean import Context, HAN_CHAR
 from .model import Block, Cell, Paragraph, Row, Run, Table, plain
 
-NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*[%％]?[)）]?$|^[-–—]$"
+NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*(?:[%％]|[万亿千]+)?[)）]?$|^[-–—]$"
                     r"|^[\d,.]*\d\s*[%％]?\s*[-–~～]\s*[\d,.]*\d\s*[%％]?$")   # and ranges: 7000-10000
+TOTAL_LABEL = re.compile(r"^(合计|合計|总计|總計|小计|小計|Total|Sum)$", re.I)
 LEADER = re.compile(r"\s*(?:\.{2,}|…{1,}|·{3,})\s*$")
 NOTE_LINE = re.compile(r"^\s*(数据来源|資料來源|资料来源|来源|來源|注|註|source|note)\s*[:：]", re.I)
 # characters written only in Traditional Chinese (their Simplified forms differ)
@@ -42,15 +43,42 @@ def _all_marked(cell: Cell, marks) -> bool:
     return bool(runs) and all(r.marks & marks for r in runs)
 
 
-def _merge_spans(row: Row) -> Row:
-    """In a header row, a filled cell followed by empty ones spans them."""
+def _merge_spans(row: Row, below: Row | None) -> Row:
+    """In a header row, a filled cell followed by empty ones spans them when
+    the header row below has labels under them ("截至12月31日止年度" over the
+    years); the last header row (units such as "(人民幣元)") spans nothing."""
     cells: list[Cell] = []
-    for c in row.cells:
-        if not c.text.strip() and cells and cells[-1].text.strip():
-            cells[-1].colspan += c.colspan
+    k = 0
+    while k < len(row.cells):
+        c = row.cells[k]
+        j = k + 1
+        while j < len(row.cells) and not row.cells[j].text.strip():
+            j += 1
+        under = below is not None and any(below.cells[m].text.strip() for m in range(k + 1, min(j, len(below.cells))))
+        if c.text.strip() and j > k + 1 and under:
+            c.colspan += sum(x.colspan for x in row.cells[k + 1:j])
+            cells.append(c)
+            k = j
         else:
             cells.append(c)
+            k += 1
     return Row(cells, row.role)
+
+
+def _label_rowspans(rows: list[Row]) -> None:
+    """A label in the first column heads the rows below it whose first cell
+    is empty ("按行业分类" over two rows): it spans them."""
+    label = None
+    for r in rows:
+        if r.role != "body":
+            label = None
+            continue
+        first = r.cells[0]
+        if first.text.strip():
+            label = first if not first.numeric else None
+        elif label is not None and first.colspan == 1:
+            label.rowspan += 1
+            r.cells = r.cells[1:]
 
 
 def shape_table(t: Table, ctx: Context) -> Table:
@@ -97,12 +125,18 @@ def shape_table(t: Table, ctx: Context) -> Table:
                 r.role = "group"
                 r.cells = [Cell(r.cells[0].runs, colspan=len(r.cells), header=True)]
                 continue
-            if filled and all(_all_marked(c, {"b", "u"}) for c in filled[1:] or filled):
+            if filled and (all(_all_marked(c, {"b", "u"}) for c in filled[1:] or filled)
+                           or TOTAL_LABEL.match(r.cells[0].text.strip())):
                 r.role = "total" if any(_is_numeric(c) for c in filled) else r.role
             for c in r.cells:
                 c.numeric = _is_numeric(c)
             r.cells[0].header = not r.cells[0].numeric and bool(r.cells[0].text.strip())
-    t.rows = [_merge_spans(r) if r.role == "head" else r for r in rows]
+    head = [r for r in rows if r.role == "head"]
+    t.rows = [_merge_spans(r, head[k + 1] if k + 1 < len(head) else None) if r.role == "head" else r
+              for k, r in enumerate(rows)]
+    if any(not r.cells[0].text.strip() for r in t.rows if r.role == "body") and any(
+            r.cells[0].text.strip() and not r.cells[0].numeric for r in t.rows if r.role == "body"):
+        _label_rowspans(t.rows)
     if sum(1 for ch in t.text if ch in TRAD_ONLY) >= 2 and t.lang is None:
         t.lang = "zh-Hant"
     if re.search(r"[\u3040-\u30ff]", t.text):

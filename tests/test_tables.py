@@ -50,3 +50,75 @@ def test_no_tab_characters_reach_the_model(model_2025_08):
     for a in issue.articles:
         for b in a.blocks:
             assert "\t" not in b.text or isinstance(b, Table)
+
+
+def table_at(model, line):
+    return next(b for a in model[0].articles for b in a.blocks
+                if isinstance(b, Table) and b.span.start <= line <= b.span.end)
+
+
+def test_customer_table_year_groups_and_underlined_totals(model_2025_08):
+    t = table_at(model_2025_08, 805)                                   # raw lines 803-817
+    assert t.columns == 6 and len(t.head) == 1 and t.lang == "zh-Hant"
+    assert [c.text for c in t.head[0].cells][:4] == ["客戶", "提供的主要 解決方案／服務", "業務關係始於 (7)", "付款方式"]
+    assert [r.role for r in t.body] == ["group"] + ["body"] * 5 + ["total", "group"] + ["body"] * 5 + ["total"]
+    assert texts(t.body[0]) == [("2022年", 6)] and texts(t.body[7]) == [("2023年", 6)]
+    assert [c.text for c in t.body[1].cells] == ["客戶A (1)(6)", "通訊PMIC 顯示PMIC", "超過10年", "電匯票據",
+                                                "1,125,630", "66.7%"]
+    assert [c.text for c in t.body[6].cells] == ["合計", "", "", "", "1,481,925", "87.8%"]
+    assert [c.numeric for c in t.body[1].cells] == [False] * 4 + [True] * 2
+
+
+def test_investor_table_two_header_rows_and_running_numbers(model_2025_08):
+    t = table_at(model_2025_08, 860)                                   # raw lines 857-876
+    assert t.columns == 8 and len(t.head) == 2
+    assert [c.text for c in t.head[1].cells] == ["", "", "", "(人民幣元)", "", "(人民幣元)", "", ""]
+    assert [c.text for c in t.body[0].cells] == ["10", "華芯科瑞", "2020年11月23日", "640,162", "250,000,000",
+                                                "2020年12月16日", "11,819,830", "21.15"]      # leader dots gone
+    assert [r.cells[0].text for r in t.body] == [str(n) for n in range(10, 27)]
+    assert t.body[3].cells[1].text == "Cosmic Warrior"
+
+
+def test_copper_price_ranges_are_numbers(model_2025_08):
+    t = table_at(model_2025_08, 1506)                                  # raw lines 1505-1512
+    assert len(t.head) == 1 and [c.text for c in t.head[0].cells] == ["年份", "月均价格 (美元/吨)", "波动情况"]
+    assert len(t.body) == 7
+    assert [(c.text, c.numeric) for c in t.body[0].cells[:2]] == [("2011年-2012年", False), ("7000-10000", True)]
+    assert (t.body[4].cells[1].text, t.body[4].cells[1].numeric) == ("11104", True)
+    assert t.body[3].cells[2].text == "疫情"
+
+
+def test_japanese_table_keeps_its_script_and_caption(model_2025_08):
+    t = table_at(model_2025_08, 1727)                                  # raw lines 1724-1742
+    assert t.lang == "ja" and "".join(r.text for r in t.caption) == "WSE (Wafer Scale Engine) の概要"
+    assert [c.text for c in t.head[0].cells] == ["", "WSE", "WSE-2", "WSE-3"]
+    assert len(t.body) == 16
+    assert [c.text for c in t.body[0].cells] == ["公式発表日", "2019年8月19日", "2021年4月12日", "2024年5月11日"]
+    assert all(r.cells[0].header for r in t.body)                      # row headers
+    assert [c.text for c in t.body[-1].cells] == ["WSEの寸法から計算した外接円の直径", "304mm", "304mm", "304mm"]
+
+
+def test_revenue_composition_labels_span_their_rows(model_2025_08):
+    t = table_at(model_2025_08, 2282)                                  # raw lines 2281-2293
+    assert t.columns == 5
+    assert [(r.cells[0].text, r.cells[0].rowspan) for r in t.body if r.cells[0].rowspan > 1] == [
+        ("按行业分类", 2), ("按产品分类", 5), ("按地区分类", 3)]
+    assert [c.text for c in t.body[0].cells] == ["按行业分类", "集成电路", "73.56亿", "100.00%", "38.00%"]
+    assert [c.text for c in t.body[1].cells] == ["其他(补充)", "34.98万", "0.00%", "76.67%"]
+    assert t.body[0].cells[2].numeric                                  # 亿 and 万 amounts align as numbers
+    assert ["".join(r.text for r in n) for n in t.notes] == ["来源：2024年财报 半导体产业纵横整理"]
+
+
+def test_eda_table_caption_above_and_source_below(model_2025_08):
+    t = table_at(model_2025_08, 1160)                                  # raw lines 1157-1164
+    assert "".join(r.text for r in t.caption) == "国内三大EDA上市公司"
+    assert [c.text for c in t.head[0].cells] == ["公司", "核心技术", "代表产品", "技术突破", "优势"]
+    assert [r.cells[0].text for r in t.body] == ["华大九天", "概伦电子", "广立微"]
+    assert ["".join(r.text for r in n) for n in t.notes] == ["数据来源：中商产业研究院"]
+
+
+def test_project_table_total_row_by_its_label(model_2025_08):
+    t = table_at(model_2025_08, 555)                                   # raw lines 554-559
+    assert [c.text for c in t.head[0].cells] == ["序号", "项目名称", "总投资金额 (万元)", "拟使用募集资金 (万元)"]
+    assert [r.role for r in t.body] == ["body"] * 4 + ["total"]
+    assert [c.text for c in t.body[-1].cells] == ["合计", "", "212,782.90", "194,782.90"]

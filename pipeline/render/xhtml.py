@@ -124,8 +124,9 @@ def render_table(t: Table, table_id: str):
         for k, c in enumerate(r.cells):
             if r.role == "group":
                 cell = sub(tr, "th", {"scope": "rowgroup", "colspan": c.colspan})
-            elif c.header and k == 0:
-                cell = sub(tr, "th", {"scope": "row"})
+            elif c.header and k == 0:   # a label over several rows heads them all
+                cell = sub(tr, "th", {"scope": "rowgroup" if c.rowspan > 1 else "row",
+                                      "rowspan": c.rowspan if c.rowspan > 1 else None})
             else:
                 cell = sub(tr, "td", {"class": "num" if c.numeric else None,
                                       "colspan": c.colspan if c.colspan > 1 else None,
