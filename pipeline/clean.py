@@ -680,6 +680,22 @@ def _join_once(blocks, ctx, stats):
     return [b for n, b in enumerate(out) if n not in taken]
 
 
+def numbered_titles(blocks, ctx):
+    """A lone item numbered like a section ("04. 小米、宁德时代均持股": zero-
+    padded, title-like, no list around it) is a sub-heading the extractor
+    did not mark; structure sets it level with its siblings 01, 02, 03."""
+    out = []
+    for b in blocks:
+        if (isinstance(b, ListBlock) and b.ordered and len(b.items) == 1 and b.marker.startswith("0")
+                and "keep" not in b.editor and _is_title_line(plain(b.items[0]).strip())):
+            h = Heading(b.span, level=3, runs=[Run(f"{b.marker}. ")] + b.items[0])
+            ctx.log.change("numbered_titles", b.span, b.text, "sub-heading: " + h.text)
+            out.append(h)
+            continue
+        out.append(b)
+    return out
+
+
 RULES = [
     ("drop_disclaimer", drop_disclaimer),
     ("image_descriptions", image_descriptions),
@@ -691,6 +707,7 @@ RULES = [
     ("han_latin_spacing", han_latin_spacing),
     ("fullwidth_punctuation", fullwidth_punctuation),
     ("join_page_breaks", join_page_breaks),
+    ("numbered_titles", numbered_titles),
     ("merge_lists", merge_lists),          # after joins: a cut item's tail no longer splits its list
     ("numbered_items", numbered_items),
 ]

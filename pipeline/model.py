@@ -73,6 +73,7 @@ class ListBlock(Block):
     ordered: bool = False
     items: list[list[Run]] = field(default_factory=list)
     start: int = 1
+    marker: str = ""            # the first item's number as written ("04"), for titles set as items
     kind: str = "list"
 
     @property

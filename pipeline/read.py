@@ -147,7 +147,7 @@ def read_blocks(text: str, log: Log):
             item = ListBlock(Span(lineno, lineno), ordered=ordered,
                              items=[parse_inline(m.group("text").strip())])
             if ordered:
-                item.start = int(m.group("num"))
+                item.start, item.marker = int(m.group("num")), m.group("num")
             blocks.append(item)
             i += 1
             continue

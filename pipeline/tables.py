@@ -65,6 +65,19 @@ def _merge_spans(row: Row, below: Row | None) -> Row:
     return Row(cells, row.role)
 
 
+def _align_header_over_running_numbers(head: list[Row], body: list[Row]) -> None:
+    """A prospectus table whose first column holds running numbers ("10.....")
+    often loses that column's empty header cell in extraction: every header
+    row then starts with a label and ends with an empty cell.  The header
+    moves one column right, over the columns it names."""
+    if not head or not body or not all(r.cells[0].numeric for r in body if r.role == "body"):
+        return
+    if all(r.cells[0].text.strip() and not r.cells[-1].text.strip() for r in head[:1]) and all(
+            not r.cells[-1].text.strip() for r in head):
+        for r in head:
+            r.cells = [Cell([], header=True)] + r.cells[:-1]
+
+
 def _label_rowspans(rows: list[Row]) -> None:
     """A label in the first column heads the rows below it whose first cell
     is empty ("按行业分类" over two rows): it spans them."""
@@ -132,6 +145,7 @@ def shape_table(t: Table, ctx: Context) -> Table:
                 c.numeric = _is_numeric(c)
             r.cells[0].header = not r.cells[0].numeric and bool(r.cells[0].text.strip())
     head = [r for r in rows if r.role == "head"]
+    _align_header_over_running_numbers(head, [r for r in rows if r.role == "body"])
     t.rows = [_merge_spans(r, head[k + 1] if k + 1 < len(head) else None) if r.role == "head" else r
               for k, r in enumerate(rows)]
     if any(not r.cells[0].text.strip() for r in t.rows if r.role == "body") and any(

@@ -180,3 +180,11 @@ def test_a_long_english_passage_is_prose_not_image_text():
            "today announced the publication of JESD209-6. The new standard represents a significant advancement.\n")
     blocks, _ = run(src)
     assert blocks[0].role == "body"
+
+
+def test_a_lone_zero_padded_item_is_a_sub_heading_but_a_list_stays_a_list():
+    from pipeline.model import Heading, ListBlock
+    blocks, log = run("正文，完整。\n\n04. 小米、宁德时代、国家大基金二期均持股\n\n正文二，完整。\n\n"
+                      "1. 加强顶层设计。\n2. 加强协同联动。\n")
+    assert isinstance(blocks[1], Heading) and blocks[1].text == "04. 小米、宁德时代、国家大基金二期均持股"
+    assert isinstance(blocks[3], ListBlock) and blocks[3].ordered and len(blocks[3].items) == 2

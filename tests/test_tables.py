@@ -72,7 +72,9 @@ def test_customer_table_year_groups_and_underlined_totals(model_2025_08):
 def test_investor_table_two_header_rows_and_running_numbers(model_2025_08):
     t = table_at(model_2025_08, 860)                                   # raw lines 857-876
     assert t.columns == 8 and len(t.head) == 2
-    assert [c.text for c in t.head[1].cells] == ["", "", "", "(人民幣元)", "", "(人民幣元)", "", ""]
+    # the header lost the running-number column's empty cell: it moves right, 投資者 over the names
+    assert [c.text for c in t.head[0].cells][:3] == ["", "[編纂] 投資者", "增資/ 股權轉讓 協議日期"]
+    assert t.head[0].cells[-1].text == "每股 平均成本 (1)"
     assert [c.text for c in t.body[0].cells] == ["10", "華芯科瑞", "2020年11月23日", "640,162", "250,000,000",
                                                 "2020年12月16日", "11,819,830", "21.15"]      # leader dots gone
     assert [r.cells[0].text for r in t.body] == [str(n) for n in range(10, 27)]
