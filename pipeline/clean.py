@@ -216,7 +216,7 @@ SOURCE_LINE = re.compile(r"^\s*[(（]?\s*(?:资料|資料|数据|數據|图片|�
 
 
 def _is_title_line(t: str) -> bool:
-    return (0 < len(t) < 40 and "\n" not in t and t[-1] not in "。；，、：:" and t[-1] not in NO_TITLE_END
+    return (0 < len(t) < 40 and "\n" not in t and t[-1] not in "。；，、：:？！?!" and t[-1] not in NO_TITLE_END
             and not any(c in "，。；" for c in t))
 
 
@@ -224,10 +224,23 @@ def _goes_on_after_table(blocks, n, stats) -> bool:
     """A sentence cut just before a table ("…的良性循" | table | "环，才能…")
     is no caption: the text after the table plainly goes on with it."""
     after = next((b for b in blocks[n + 1:] if not isinstance(b, Table)), None)
+    return _goes_on(blocks, n, after, stats)
+
+
+def _goes_on(blocks, n, after, stats) -> bool:
     if not isinstance(after, Paragraph):
         return False
     score, structural = junction_evidence(blocks[n].text, after.text, stats)
     return structural or score >= 2
+
+
+def _between_prose(blocks, n) -> bool:
+    """A short line with finished prose before it and prose after it."""
+    if not 0 < n < len(blocks) - 1:
+        return False
+    before, after = blocks[n - 1], blocks[n + 1]
+    return (isinstance(before, Paragraph) and before.role == "body" and before.text.rstrip()[-1:] in TERMINAL
+            and isinstance(after, Paragraph) and after.role == "body" and _is_prose(after))
 
 
 def running_heads(blocks, ctx):
@@ -254,6 +267,11 @@ def captions(blocks, ctx):
         if before_table and _is_title_line(t):
             stats = stats or HanStats.of(blocks)
             before_table = not _goes_on_after_table(blocks, n, stats)
+        if not before_table and _between_prose(blocks, n) and _is_title_line(t) and len(t) < 30 \
+                and not FIELD.match(t):
+            stats = stats or HanStats.of(blocks)
+            # a photo's caption, unless a paragraph nearby plainly goes on with it
+            before_table = not any(_goes_on(blocks, n, b, stats) for b in blocks[n + 1:n + 1 + MAX_STEPS])
         if (CAPTION.match(t) and len(t) < 100 and "\n" not in t) or (before_table and _is_title_line(t)):
             b.role = "caption"
             ctx.log.change("captions", b.span, t, "caption: " + t)
@@ -267,11 +285,11 @@ def _chart_runs(blocks) -> list[int]:
     least; a sentence counts only between them."""
     kinds = []
     for b in blocks:
-        if not (isinstance(b, Paragraph) and b.role == "body" and "keep" not in b.editor):
+        if not (isinstance(b, Paragraph) and b.role in ("body", "caption") and "keep" not in b.editor):
             kinds.append(None)
             continue
         t = b.text.strip()
-        kinds.append("S" if SOURCE_LINE.match(t) and len(t) < 100 else
+        kinds.append("T" if b.role == "caption" else "S" if SOURCE_LINE.match(t) and len(t) < 100 else
                      "T" if len(t) < 100 and t[-1:] not in TERMINAL else "P")
     found, i = [], 0
     while i < len(kinds):
