@@ -130,6 +130,20 @@ def locate_articles(body: list[Block], entries: list[Entry], ctx: Context) -> li
                 ctx.log.warn("title_repair", body[k].span,
                              f"heading repeats the title of the previous article; taken as the start of 《{e.title}》")
                 break
+    # an entry still unmatched may stand in the body as a plain line, set
+    # neither as a heading nor in bold: a short line that matches its title
+    for n, e in enumerate(entries):
+        if starts[n] is not None:
+            continue
+        begin = next((s + 1 for s in reversed(starts[:n]) if s is not None), 0)
+        end = next((s for s in starts[n + 1:] if s is not None), len(body))
+        for k in range(begin, end):
+            b = body[k]
+            if (isinstance(b, Paragraph) and len(b.text) <= 60 and "\n" not in b.text
+                    and title_similarity(b.text, e.title) >= MATCH):
+                starts[n] = k
+                ctx.log.change("title_from_line", b.span, b.text, house_title(e.title), stage="structure")
+                break
     return starts
 
 

@@ -116,3 +116,13 @@ def test_one_numbered_series_of_sub_headings_are_siblings():
     issue, _ = structure(text)
     heads = [(x.text, x.level) for x in issue.sections[0].articles[1].blocks if x.kind == "heading"]
     assert heads == [("一、总体要求", 3), ("二、建设布局", 3), ("1. 建设领域", 4), ("2. 建设类型", 4), ("三、保障", 3)]
+
+
+def test_titles_set_in_bold_or_as_a_plain_line_still_start_their_articles():
+    text = ("# 刊名\n\n# 目录\n\n### • 芯动态\n\n- ▲甲公司发布新品 — 01\n- ▲乙公司募资9亿元 — 03\n"
+            "- ▲丙公司奠基 — 05\n\n## 甲公司发布新品\n\n正文一，完整。\n\n乙公司募资9亿\n\n正文二，完整。\n\n"
+            "**丙公司奠基**\n\n正文三，完整。\n")
+    issue, log = structure(text)
+    assert [(a.title, [b.text for b in a.blocks]) for a in issue.articles] == [
+        ("甲公司发布新品", ["正文一，完整。"]), ("乙公司募资9亿元", ["正文二，完整。"]), ("丙公司奠基", ["正文三，完整。"])]
+    assert [c.before for c in log.changes if c.rule == "title_from_line"] == ["乙公司募资9亿"]
