@@ -9,11 +9,9 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.generic import IndirectObject
 
 MM = 72 / 25.4
 TRIM = (210 * MM, 285 * MM)

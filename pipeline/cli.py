@@ -84,7 +84,7 @@ def _build(args) -> int:
     print(f"done in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     for name, path in result.outputs.items():
         print(f"  {path}", file=sys.stderr)
-    print(f"  pages: " + ", ".join(f"{k} {v}" for k, v in result.pages.items()), file=sys.stderr)
+    print("  pages: " + ", ".join(f"{k} {v}" for k, v in result.pages.items()), file=sys.stderr)
     print(f"  articles: {len(result.issue.articles)} in {len(result.issue.sections)} sections; "
           f"changes: {len(log.changes)}; dropped: {len(log.drops)}; warnings: {len(log.warnings)}",
           file=sys.stderr)

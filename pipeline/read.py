@@ -7,7 +7,7 @@ from lxml import html as lxml_html
 
 from .errors import InputError
 from .inline import parse_inline
-from .model import Cell, Heading, ListBlock, Log, Paragraph, Row, Run, Span, Table
+from .model import Cell, Heading, ListBlock, Log, Paragraph, Row, Span, Table
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"^\s{0,3}(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])\s+(?P<text>.*)$")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .clean import Context, HAN_CHAR
-from .model import Block, Cell, Paragraph, Row, Run, Table, plain
+from .clean import Context
+from .model import Block, Cell, Paragraph, Row, Run, Table
 
 NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*(?:[%％]|[万亿千]+)?[)）]?$|^[-–—]$"
                     r"|^[\d,.]*\d\s*[%％]?\s*[-–~～]\s*[\d,.]*\d\s*[%％]?$")   # and ranges: 7000-10000

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ROOT, make_issue
+from conftest import make_issue
 from pipeline.build import make_model
 from pipeline.render.epub import write_epub
 from pipeline.render.pdf import ICC_DIRS, STYLES, ClosedFetcher, render_pdf
