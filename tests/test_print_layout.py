@@ -234,3 +234,27 @@ def test_patch_is_idempotent_switchable_and_pinned(monkeypatch):
     finally:
         monkeypatch.undo()
         (cjk_justify.install if was else cjk_justify.uninstall)()
+
+
+def test_a_table_that_runs_on_says_so_at_the_head_of_the_next_page(tmp_path):
+    """续表 with the caption heads each page a table runs on to, and no other page."""
+    import subprocess
+    from conftest import make_issue
+    from pipeline.build import make_model
+    from pipeline.render.pdf import render_pdf
+    rows = "\n".join(f"公司{k}\t{k * 10}\t{k}%" for k in range(1, 90))
+    raw = ("# 天堂之芯\n\n# 目录\n\n### • 芯动态\n\n- ▲甲公司发布新品 — 01\n\n## 甲公司发布新品\n\n"
+           "正文一，完整。\n\n各公司营收排名\n\n公司\t营收\t份额\n" + rows + "\n\n正文二，完整。\n\n"
+           "小表\n\n公司\t营收\n甲\t1\n乙\t2\n\n正文三，完整。\n")
+    folder = make_issue(tmp_path, raw)
+    issue, _, _ = make_model(folder)
+    info = render_pdf(issue, "print", folder, tmp_path / "x.pdf")
+    pages = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(tmp_path / "x.pdf"), "-"],
+                            capture_output=True, text=True).stdout.replace(" ", "")   # the Han–Latin gap
+             for n in range(1, info["pages"] + 1)]
+    marked = [n for n, text in enumerate(pages, 1) if "续表" in text]
+    starts = next(n for n, text in enumerate(pages, 1) if "各公司营收排名" in text)
+    ends = next(n for n, text in enumerate(pages, 1) if "公司89" in text)
+    assert ends > starts
+    assert marked == list(range(starts + 1, ends + 1))
+    assert all("续表：各公司营收排名" in pages[n - 1] for n in marked)

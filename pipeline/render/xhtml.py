@@ -9,7 +9,7 @@ import time
 
 from lxml import etree
 
-from ..model import Article, Block, Heading, Issue, ListBlock, Paragraph, Run, Table
+from ..model import Article, Block, Heading, Issue, ListBlock, Paragraph, Run, Table, plain
 
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -101,7 +101,9 @@ def _lang(el, lang):
 
 
 def render_table(t: Table, table_id: str):
-    wrap = E("div", {"class": "table-wrap"})
+    # what the page head says where the table runs on from the previous page
+    continued = "续表" + ("：" + plain(t.caption) if t.caption else "")
+    wrap = E("div", {"class": "table-wrap", "data-continued": continued})
     _lang(wrap, t.lang)
     table = sub(wrap, "table", {"id": table_id})
     if t.caption:
