@@ -536,6 +536,8 @@ def _head_text(b) -> str | None:
         return None
     if isinstance(b, (Paragraph, ListBlock)) and CONTENTS_ENTRY.search(b.text):
         return None   # "标题 — 12": a contents entry ends with its page number
+    if isinstance(b, Paragraph) and (SOURCE_LINE.match(b.text) or FIELD.match(b.text) and len(b.text) < 60):
+        return None   # "资料来源：…", "邮箱：…": a source or a field ends where it ends
     if isinstance(b, ListBlock) and b.items:
         t = plain(b.items[-1])
         return t if "join" in b.editor or ((len(t) >= 40 or "，" in t)
