@@ -514,7 +514,7 @@ def junction_evidence(head: str, tail: str, stats: HanStats) -> tuple[float, boo
         score, structural = score + 2, True
     x, y = head[-1:], tail[:1]
     if y and y in NO_SENTENCE_START or SHORT_FIRST_CLAUSE.match(tail):
-        score += 2   # "的…", "环，才能…": no paragraph begins so
+        score, structural = score + 2, True   # "的…", "环，才能…": no paragraph begins so
     if x and y and HAN_CHAR.match(x) and HAN_CHAR.match(y):
         pmi, n = stats.association(x, y), stats.pairs.get(x + y, 0)
         score += 2 if (pmi >= 3 and n >= 2) else (1 if pmi >= 2 else 0)
@@ -540,6 +540,8 @@ def _head_text(b) -> str | None:
         return None   # "资料来源：…", "邮箱：…": a source or a field ends where it ends
     if isinstance(b, ListBlock) and b.items:
         t = plain(b.items[-1])
+        if not HAN_CHAR.search(t):
+            return None   # an English bullet (of a slide) in a Chinese text
         return t if "join" in b.editor or ((len(t) >= 40 or "，" in t)
                                            and t.rstrip()[-1:] not in TERMINAL) else None
     if isinstance(b, Paragraph) and b.role == "body":
