@@ -211,6 +211,7 @@ def screenshot_text(blocks, ctx):
     return [b for n, b in enumerate(blocks) if n not in drop]
 
 
+KANA = re.compile(r"[\u3040-\u30ff]")
 CAPTION = re.compile(r"^\s*(?:▲|△|图\s*\d|圖\s*\d|表\s*\d|Fig\.?\s*\d|Figure\s*\d|Table\s*\d)", re.I)
 SOURCE_LINE = re.compile(r"^\s*[(（]?\s*(?:资料|資料|数据|數據|图片|圖片)?(?:来源|來源)\s*[:：]|^\s*\(?\s*Source\s*:", re.I)
 
@@ -272,8 +273,17 @@ def captions(blocks, ctx):
             stats = stats or HanStats.of(blocks)
             # a photo's caption, unless a paragraph nearby plainly goes on with it
             before_table = not any(_goes_on(blocks, n, b, stats) for b in blocks[n + 1:n + 1 + MAX_STEPS])
-        if (CAPTION.match(t) and len(t) < 100 and "\n" not in t) or (before_table and _is_title_line(t)):
+        kana = ctx.language.startswith("zh") and KANA.search(t) and len(t) < 100 and "\n" not in t
+        after_caption = (n > 0 and isinstance(blocks[n - 1], Paragraph) and blocks[n - 1].role == "caption"
+                         and len(t) < 80 and "\n" not in t and t[-1:] not in TERMINAL)
+        if after_caption:   # a caption's second line (its translation, its detail)
+            stats = stats or HanStats.of(blocks)
+            after_caption = not any(_goes_on(blocks, n, x, stats) for x in blocks[n + 1:n + 1 + MAX_STEPS])
+        if ((CAPTION.match(t) and len(t) < 100 and "\n" not in t) or (before_table and _is_title_line(t))
+                or kana or after_caption):
             b.role = "caption"
+            if kana:
+                b.lang = "ja"   # a Japanese caption quoted with its figure
             ctx.log.change("captions", b.span, t, "caption: " + t)
     return blocks
 
