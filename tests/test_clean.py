@@ -160,8 +160,9 @@ def test_noise_rules_drop_descriptions_and_redaction_marks_and_caption_table_tit
             "Table of Contents with page numbers for chapters 2-7.\n\n"
             "[編纂]\n\n面值：每股H股人民幣0.1元  \n[編纂]\n\n"
             "国内三大 EDA 上市公司\n\n公司\t营收\n华大九天\t10\n\n"
+            "© Yole Group 2025\n\n"
             "▲ 2022 年~2024 年营收情况\n\n"
-            "© Yole Group 2025\n")
+            "TSMCのSoW(左)とCerebrasのWSE(右)\n")
     blocks, log = run(text)
     dropped = [(d.rule, d.text) for d in log.drops]
     assert ("image_descriptions", "Table of Contents with page numbers for chapters 1-7.") in dropped
@@ -171,6 +172,7 @@ def test_noise_rules_drop_descriptions_and_redaction_marks_and_caption_table_tit
     assert roles["国内三大EDA上市公司"] == "caption"
     assert roles["▲ 2022年~2024年营收情况"] == "caption"
     assert roles["© Yole Group 2025"] == "figure-text"
+    assert roles["TSMCのSoW(左)とCerebrasのWSE(右)"] == "caption"
     # nothing else was dropped: the English press release style text stays
     assert len(dropped) == 4
 
