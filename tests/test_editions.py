@@ -176,3 +176,16 @@ def test_epub_page_list_leads_to_where_each_print_page_begins(built):
             break
     else:
         raise AssertionError("title not found in the print PDF")
+
+
+def test_print_edition_is_whole_sheets_with_the_colophon_on_the_back_page(built):
+    reader = PdfReader(str(built / "2025-08-print.pdf"))
+    screen = PdfReader(str(built / "2025-08.pdf"))
+    assert len(reader.pages) % 4 == 0 and len(screen.pages) == len(reader.pages)
+    last = reader.pages[-1].extract_text()
+    assert "免责声明" in last and "六和路368号" in last.replace(" ", "")
+    assert str(len(reader.pages)) not in last.split()          # no folio on the back page
+    # the blank pages, fewer than four, stand together just before the back page
+    n = len(reader.pages)
+    empty = [k for k in range(n) if not reader.pages[k].extract_text().strip()]
+    assert len(empty) < 4 and empty == list(range(n - 1 - len(empty), n - 1))

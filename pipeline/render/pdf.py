@@ -67,6 +67,7 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
     fetcher = fetcher or ClosedFetcher([STYLES, issue_folder, *ICC_DIRS])
     doc = HTML(string=serialize(html).decode("utf-8"), base_url=str(ROOT) + "/",
                url_fetcher=fetcher).render()
+    doc = _pad_to_signatures(doc, stylesheet, fetcher)
     # the same source gives the same bytes: dates from the issue (or SOURCE_DATE_EPOCH)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", build_time(issue))
     doc.metadata.created = doc.metadata.modified = stamp
@@ -102,6 +103,23 @@ def _registration_marks():
         yield
     finally:
         draw.ElementTree = original
+
+
+SIGNATURE = 4   # pages folded into one sheet: a saddle-stitched magazine has a multiple of four
+
+
+def _pad_to_signatures(doc, stylesheet: str, fetcher):
+    """Blank pages, without heads or folios, before the back page (the
+    colophon) bring the page count to a multiple of four, as a print shop
+    binds it; both editions, so that their pages stay the same."""
+    missing = -len(doc.pages) % SIGNATURE
+    if not missing or len(doc.pages) < 2:
+        return doc
+    blanks = "".join('<div class="blank-page"></div>' for _ in range(missing))
+    page = (f'<html lang="zh-CN"><head><link rel="stylesheet" href="{stylesheet}"/></head>'
+            f'<body>{blanks}</body></html>')
+    blank = HTML(string=page, base_url=str(ROOT) + "/", url_fetcher=fetcher).render()
+    return doc.copy(doc.pages[:-1] + blank.pages[-missing:] + doc.pages[-1:])
 
 
 @contextmanager
