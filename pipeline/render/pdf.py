@@ -143,6 +143,8 @@ def page_starts(html, anchors_by_page: list[set]) -> dict[int, list[str]]:
     rank = {name: k for k, name in enumerate(order)}
     starts, seen, last = {}, set(), []
     for number, names in enumerate(anchors_by_page, 1):
+        if not names:
+            continue   # a blank page (padding to whole sheets) has no place in the text
         new = sorted((n for n in names - seen if n in rank), key=rank.get)
         seen |= names
         last = new or last[-1:]
