@@ -584,8 +584,8 @@ def _candidates(out, i, head, stats):
     found, steps, crossed_heading = [], 0, False
     for j in range(i + 1, min(len(out), i + 1 + MAX_REACH)):
         b = out[j]
-        if _stands_aside(b):
-            continue
+        if _stands_aside(b) or b.span.start < out[i].span.end:
+            continue   # what stood between the halves already joined stays aside
         steps += 1
         if steps > MAX_STEPS:
             break
@@ -629,7 +629,8 @@ def _is_orphan(out, j) -> bool:
     t = b.text.strip()
     if ENUMERATOR.match(t):
         return False   # "（一）推动概念验证体系建设。" begins a part
-    if not (_continues_prose(b) and len(t) < 40 and t[-1] in TERMINAL
+    # it ends a statement: a line ending in ！ is a slogan ("内部资料严禁外传！"), not a tail
+    if not (_continues_prose(b) and len(t) < 40 and t[-1] in "。.」”』）)"
             and not any(c in PROSE_MARKS for c in t[:-1])):
         return False
     prev = next((p for p in reversed(out[:j]) if not _stands_aside(p)), None)
