@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from .clean import Context
+from .clean import SOURCE_LINE, Context
 from .model import Block, Cell, Paragraph, Row, Run, Table
 
 NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*(?:[%％]|[万亿千]+)?[)）]?$|^[-–—]$"
                     r"|^[\d,.]*\d\s*[%％]?\s*[-–~～]\s*[\d,.]*\d\s*[%％]?$")   # and ranges: 7000-10000
 TOTAL_LABEL = re.compile(r"^(合计|合計|总计|總計|小计|小計|Total|Sum)$", re.I)
 LEADER = re.compile(r"\s*(?:\.{2,}|…{1,}|·{3,})\s*$")
-NOTE_LINE = re.compile(r"^\s*(数据来源|資料來源|资料来源|来源|來源|注|註|source|note)\s*[:：]", re.I)
+NOTE = re.compile(r"^\s*(注|註|note)\s*[:：]", re.I)
 # characters written only in Traditional Chinese (their Simplified forms differ)
 TRAD_ONLY = set("們個於與會時實發從點國數據產區價額總證資權開關當電幣計顯動貨購銷務債淨營現單錄輸認際運擔匯兌"
                 "銀團體經濟廠東預無準備變應層將專業長門問間題車這還進過達連選係統網億萬為")
@@ -173,8 +173,11 @@ def tables(blocks: list[Block], ctx: Context) -> list[Block]:
                 ctx.log.change("tables.caption", prev.span, prev.text, "table caption", stage="tables")
             ctx.log.change("tables.rebuild", b.span, f"{len(b.rows)} rows × {before_cols} cells as text",
                            f"table {len(b.head)} header rows, {b.columns} columns", stage="tables")
+        # a source or note under a table is the table's, but not the article's
+        # own attribution "（来源：…）" (structure sets that at the article's end)
         elif (isinstance(b, Paragraph) and out and isinstance(out[-1], Table)
-              and NOTE_LINE.match(b.text)):
+              and (SOURCE_LINE.match(b.text) or NOTE.match(b.text))
+              and not b.text.lstrip().startswith(("(", "（"))):
             out[-1].notes.append(b.runs)
             out[-1].span = out[-1].span.merge(b.span)
             ctx.log.change("tables.note", b.span, b.text, "table note", stage="tables")
