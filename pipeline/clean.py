@@ -228,11 +228,23 @@ def _goes_on_after_table(blocks, n, stats) -> bool:
     return _goes_on(blocks, n, after, stats)
 
 
-def _goes_on(blocks, n, after, stats) -> bool:
+def _goes_on(blocks, n, after, stats, nearest=True) -> bool:
     if not isinstance(after, Paragraph):
         return False
-    score, structural = junction_evidence(blocks[n].text, after.text, stats)
+    score, structural = junction_evidence(blocks[n].text, after.text, stats, tail_alone=nearest)
     return structural or score >= 2
+
+
+def _goes_on_nearby(blocks, n, stats) -> bool:
+    """Some paragraph soon after blocks[n] plainly goes on with it.  Past the
+    first prose, a tail that merely never opens a clause is no evidence: it
+    needs a text cut before it, and the nearer prose would be that."""
+    seen_prose = False
+    for b in blocks[n + 1:n + 1 + MAX_STEPS]:
+        if _goes_on(blocks, n, b, stats, nearest=not seen_prose):
+            return True
+        seen_prose = seen_prose or isinstance(b, Paragraph) and _is_prose(b)
+    return False
 
 
 def _between_prose(blocks, n) -> bool:
@@ -272,13 +284,13 @@ def captions(blocks, ctx):
                 and not FIELD.match(t):
             stats = stats or HanStats.of(blocks)
             # a photo's caption, unless a paragraph nearby plainly goes on with it
-            before_table = not any(_goes_on(blocks, n, b, stats) for b in blocks[n + 1:n + 1 + MAX_STEPS])
+            before_table = not _goes_on_nearby(blocks, n, stats)
         kana = ctx.language.startswith("zh") and KANA.search(t) and len(t) < 100 and "\n" not in t
         after_caption = (n > 0 and isinstance(blocks[n - 1], Paragraph) and blocks[n - 1].role == "caption"
                          and len(t) < 80 and "\n" not in t and t[-1:] not in TERMINAL)
         if after_caption:   # a caption's second line (its translation, its detail)
             stats = stats or HanStats.of(blocks)
-            after_caption = not any(_goes_on(blocks, n, x, stats) for x in blocks[n + 1:n + 1 + MAX_STEPS])
+            after_caption = not _goes_on_nearby(blocks, n, stats)
         if ((CAPTION.match(t) and len(t) < 100 and "\n" not in t) or (before_table and _is_title_line(t))
                 or kana or after_caption):
             b.role = "caption"
@@ -459,7 +471,8 @@ HALF_CLOSE = {"）": ")", ")": "）"}
 # particles and function words: a sentence does not begin or end with them
 NO_SENTENCE_START = set("的们")   # not 了/过/得/地: 了解, 过去, 得到, 地方 begin sentences
 FIELD = re.compile(f"^[{HAN}]{{2,6}}[:：]")   # "联系人：…", "地址：…": a field, not a sentence
-SHORT_FIRST_CLAUSE = re.compile(f"^[{HAN}][，、。；：]")   # not two: 其中，同时，此外，
+# "环，才能…", "话题。使用…": no paragraph opens so (but two before a comma do: 其中，同时，此外，)
+SHORT_FIRST_CLAUSE = re.compile(f"^[{HAN}][，、。；：]|^[{HAN}]{{2}}[。；]")
 NO_TITLE_END = set("的和与及或为在对把被从向于将以而并且是之其")   # a title does not end on these
 NO_PARAGRAPH_START = set("，。、；：？！）》」』”’】,;:)")
 
@@ -477,6 +490,11 @@ def _unclosed(text: str) -> str | None:
 
 HAN_RUN_CHAR = re.compile(f"[{HAN}]")
 HAN_PAIR = re.compile(f"(?=([{HAN}][{HAN}]))")
+CLAUSE_MARKS = "。，、；：！？“”‘’（）《》「」『』【】()\n"
+CLAUSE_START_PAIR = re.compile(f"(?:^|(?<=[{CLAUSE_MARKS}]))(?=([{HAN}][{HAN}]))")
+CLAUSE_END_PAIR = re.compile(f"(?=([{HAN}][{HAN}])(?:[{CLAUSE_MARKS}]|$))")
+RARE_AT_BOUNDARY = 0.05   # a pair seen at a clause boundary at most this often…
+SEEN_OFTEN = 8            # …in at least this many other places is inside a phrase
 
 
 @dataclass
@@ -487,13 +505,24 @@ class HanStats:
     chars: Counter
     pairs: Counter
     total: int
+    starts: Counter = field(default_factory=Counter)   # pair at a clause's start
+    ends: Counter = field(default_factory=Counter)     # pair at a clause's end
 
     @classmethod
     def of(cls, blocks) -> "HanStats":
         text = "\n".join(b.text for b in blocks)
         chars = Counter(HAN_RUN_CHAR.findall(text))
         pairs = Counter(HAN_PAIR.findall(text))
-        return cls(chars, pairs, max(sum(chars.values()), 1))
+        starts = Counter(m.group(1) for m in CLAUSE_START_PAIR.finditer(text))
+        ends = Counter(m.group(1) for m in CLAUSE_END_PAIR.finditer(text))
+        return cls(chars, pairs, max(sum(chars.values()), 1), starts, ends)
+
+    def boundary_rate(self, pair: str, at: Counter) -> tuple[float, int]:
+        """How often `pair` stands at a clause boundary (`at` = starts or
+        ends) elsewhere in the issue, smoothed, and how often it occurs
+        elsewhere: the junction under test counts once in both."""
+        n = self.pairs.get(pair, 0) - 1
+        return (max(at.get(pair, 0) - 1, 0) + 0.5) / (max(n, 0) + 1), n
 
     def association(self, x: str, y: str) -> float:
         """Pointwise mutual information of the pair xy (0 when never seen)."""
@@ -503,7 +532,7 @@ class HanStats:
         return math.log(n * self.total / (self.chars[x] * self.chars[y]))
 
 
-def junction_evidence(head: str, tail: str, stats: HanStats) -> tuple[float, bool]:
+def junction_evidence(head: str, tail: str, stats: HanStats, tail_alone=True) -> tuple[float, bool]:
     """(score, structural) for reading `tail` straight after `head`.
 
     Structural evidence (a bracket closed, a clause mark that cannot start a
@@ -528,7 +557,16 @@ def junction_evidence(head: str, tail: str, stats: HanStats) -> tuple[float, boo
     if x and y and HAN_CHAR.match(x) and HAN_CHAR.match(y):
         pmi, n = stats.association(x, y), stats.pairs.get(x + y, 0)
         score += 2 if (pmi >= 3 and n >= 2) else (1 if pmi >= 2 else 0)
+    if _inside_phrase(head[-2:], stats.ends, stats) or tail_alone and _inside_phrase(tail[:2], stats.starts, stats):
+        score += 2   # "募集|说明书", "显示|领域": the issue never ends or begins a clause so
     return score, structural
+
+
+def _inside_phrase(pair: str, at: Counter, stats: HanStats) -> bool:
+    if len(pair) < 2 or not (HAN_CHAR.match(pair[0]) and HAN_CHAR.match(pair[1])):
+        return False
+    rate, seen = stats.boundary_rate(pair, at)
+    return seen >= SEEN_OFTEN and rate <= RARE_AT_BOUNDARY
 
 
 MAX_STEPS = 8       # paragraphs and headings that may stand between two halves
@@ -580,7 +618,7 @@ def _candidates(out, i, head, stats):
     """(score, steps, j) for every block that may continue the text of out[i]."""
     named = [int(e.split(":")[1]) for e in out[i].editor if e.startswith("join-to:")]
     if named:   # the editor said where it goes on
-        return [(9.0, 0, j) for j, b in enumerate(out) if b.span.start == named[0] and isinstance(b, Paragraph)]
+        return [(9.0, 0, j, True) for j, b in enumerate(out) if b.span.start == named[0] and isinstance(b, Paragraph)]
     found, steps, crossed_heading = [], 0, False
     for j in range(i + 1, min(len(out), i + 1 + MAX_REACH)):
         b = out[j]
@@ -603,7 +641,7 @@ def _candidates(out, i, head, stats):
             score += 1.5 if j == i + 1 else 1
         if _is_weak_tail(b):
             score -= 0.5
-        found.append((score - 0.1 * steps, steps, j))
+        found.append((score - 0.1 * steps, steps, j, structural))
     steps = 0
     for j in range(i - 1, max(-1, i - 1 - MAX_REACH), -1):
         b = out[j]
@@ -618,7 +656,7 @@ def _candidates(out, i, head, stats):
             score, _ = junction_evidence(head, b.text, stats)
             # a fragment that begins no sentence needs a head: the nearest
             # open text behind it is the likeliest, better if a word rejoins
-            found.append((1.0 + score - 0.02 * steps, steps, j))
+            found.append((1.0 + score - 0.02 * steps, steps, j, False))
     return found
 
 
@@ -678,10 +716,13 @@ def _join_once(blocks, ctx, stats):
         if isinstance(a, Paragraph) and not _is_prose(a) and "join" not in a.editor:
             # a short head looks like a title: it joins only the nearest prose, and
             # only on evidence (a word rejoined, a particle) or if it ends on a function word
-            found = [(score - 0.3, steps, j) for score, steps, j in found[:1]
-                     if j > i and _is_prose(out[j]) and (score >= 3 or head.rstrip()[-1] in NO_TITLE_END)]
-        for score, steps, j in found:
-            if score >= ACCEPT or "join" in a.editor:
+            found = [(score - 0.3, steps, j, structural) for score, steps, j, structural in found[:1]
+                     if j > i and _is_prose(out[j])
+                     and (structural or score >= 3 or head.rstrip()[-1] in NO_TITLE_END)]
+        # "…称之为": no sentence ends on a function word, so a farther tail will do
+        accept = ACCEPT - (1 if head.rstrip()[-1:] in NO_TITLE_END else 0)
+        for score, steps, j, _ in found:
+            if score >= accept or "join" in a.editor:
                 proposals.append((-score, steps, i, j))
     proposals.sort()
     ends = {n: b.span.end for n, b in enumerate(out)}   # where each text ends in the raw

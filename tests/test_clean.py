@@ -190,3 +190,27 @@ def test_a_lone_zero_padded_item_is_a_sub_heading_but_a_list_stays_a_list():
                       "1. 加强顶层设计。\n2. 加强协同联动。\n")
     assert isinstance(blocks[1], Heading) and blocks[1].text == "04. 小米、宁德时代、国家大基金二期均持股"
     assert isinstance(blocks[3], ListBlock) and blocks[3].ordered and len(blocks[3].items) == 2
+
+
+def _recut(raw, head, tail, between="\n\n"):
+    k = raw.index(head + tail) + len(head)
+    return raw[:k] + "\n\n" + between + "\n\n" + raw[k:]
+
+
+def test_a_cut_in_a_first_clause_joins_when_the_issue_never_breaks_a_clause_there(raw_2025_08):
+    # "募集" ends no clause and "领域" begins none anywhere else in the issue
+    # (each is seen a dozen times or more): the short head is no title
+    raw = _recut(raw_2025_08, "根据甬矽电子此前发布的募集", "说明书")
+    raw = _recut(raw, "其电源管理 IC 产品主要涵盖通讯和显示", "领域")
+    blocks, log = run(raw)
+    texts = [b.text for b in blocks if isinstance(b, Paragraph)]
+    assert any(t.startswith("根据甬矽电子此前发布的募集说明书，") for t in texts)
+    assert any("主要涵盖通讯和显示领域，功率器件" in t for t in texts)
+    # a title before prose stays a title: its words end clauses elsewhere too
+    assert "DPO和LPO的区别" in texts
+
+
+def test_a_two_character_sentence_opens_no_paragraph(raw_2025_08):
+    raw = _recut(raw_2025_08, "英伟达从光学转向铜是一个主要讨论", "话题", "甲\t1\n乙\t2")
+    blocks, _ = run(raw)
+    assert any(b.text.startswith("英伟达从光学转向铜是一个主要讨论话题。") for b in blocks if isinstance(b, Paragraph))
