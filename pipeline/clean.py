@@ -7,6 +7,7 @@ table of `sources/<issue>/fixes.toml`), like markdown-it-py's ruler.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -216,6 +217,22 @@ CAPTION = re.compile(r"^\s*(?:▲|△|图\s*\d|圖\s*\d|表\s*\d|Fig\.?\s*\d|Fig
 SOURCE_LINE = re.compile(r"^\s*[(（]?\s*(?:资料|資料|数据|數據|图片|圖片)?(?:来源|來源)\s*[:：]|^\s*\(?\s*Source\s*:", re.I)
 
 
+# a caption speaks of its picture: where things are in it, what it shows
+PICTURE_CUE = re.compile(
+    r"[（(](?:左|右|上|下|中)[上下左右]?(?:[与和、及][左右上下中]{1,2})*[)）]"   # (左) (右上与右下)
+    r"|(?:左|右|上|下)(?:侧|边|方|图|角)(?:为|是|的照片)|照片|示意图|截图|结构图|外观图")
+COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)\s|Copyright\b|版权所有)|^\s*\d{4}\s+Copyright\b", re.I)
+# "科技部七司副司长秦浩源": a photo of a person is captioned with post and name
+PERSON_CAPTION = re.compile(
+    f"(?:司长|部长|局长|厅长|处长|市长|省长|主任|院长|校长|所长|会长|理事长|董事长|秘书长|总经理|总裁|总监|"
+    f"主席|书记|教授|院士|研究员|创始人|负责人|首席执行官|CEO|CTO)[{HAN}]{{2,3}}$")
+# what a field of a notice or a colophon is called ("地址：…"); other "X：Y"
+# lines are titles ("聚碲氧烷：理想的 EUV 光刻胶材料")
+FIELD_NAMES = re.compile(
+    r"^\s*(?:时间|日期|地点|地址|电话|手机|邮箱|传真|网址|邮编|联系人|联系方式|主讲|主讲人|主办|主办单位|承办|"
+    r"承办单位|协办|协办单位|指导单位|支持单位|来源|作者|编辑|记者|责任编辑|主编|出版|印刷)\s*[:：]")
+
+
 def _is_title_line(t: str) -> bool:
     return (0 < len(t) < 40 and "\n" not in t and t[-1] not in "。；，、：:？！?!" and t[-1] not in NO_TITLE_END
             and not any(c in "，。；" for c in t))
@@ -239,11 +256,14 @@ def _goes_on_nearby(blocks, n, stats) -> bool:
     """Some paragraph soon after blocks[n] plainly goes on with it.  Past the
     first prose, a tail that merely never opens a clause is no evidence: it
     needs a text cut before it, and the nearer prose would be that."""
-    seen_prose = False
+    seen_prose = seen_heading = False
     for b in blocks[n + 1:n + 1 + MAX_STEPS]:
-        if _goes_on(blocks, n, b, stats, nearest=not seen_prose):
-            return True
+        if isinstance(b, Paragraph):
+            score, structural = junction_evidence(blocks[n].text, b.text, stats, tail_alone=not seen_prose)
+            if structural or score >= 2 and not seen_heading:   # a heading is crossed on structure only
+                return True
         seen_prose = seen_prose or isinstance(b, Paragraph) and _is_prose(b)
+        seen_heading = seen_heading or isinstance(b, Heading)
     return False
 
 
@@ -252,8 +272,18 @@ def _between_prose(blocks, n) -> bool:
     if not 0 < n < len(blocks) - 1:
         return False
     before, after = blocks[n - 1], blocks[n + 1]
-    return (isinstance(before, Paragraph) and before.role == "body" and before.text.rstrip()[-1:] in TERMINAL
-            and isinstance(after, Paragraph) and after.role == "body" and _is_prose(after))
+    t = blocks[n].text.strip()
+    # before a heading: a figure's caption at a section's end, but not the
+    # article's own last line ("（来源：…）", "编辑：…")
+    closing = SOURCE_LINE.match(t) or FIELD.match(t) or _all_bold(blocks[n])
+    return t[:1] not in "（(【[" and (isinstance(before, Paragraph) and before.role == "body" and before.text.rstrip()[-1:] in TERMINAL
+            and (isinstance(after, Paragraph) and after.role == "body" and _is_prose(after)
+                 or isinstance(after, Heading) and not closing))   # "（…）" is an editor's note
+
+
+def _all_bold(b) -> bool:
+    """A line set wholly in bold is a sub-title, not a caption."""
+    return all("b" in r.marks for r in b.runs if r.text.strip())
 
 
 def running_heads(blocks, ctx):
@@ -281,23 +311,62 @@ def captions(blocks, ctx):
             stats = stats or HanStats.of(blocks)
             before_table = not _goes_on_after_table(blocks, n, stats)
         if not before_table and _between_prose(blocks, n) and _is_title_line(t) and len(t) < 30 \
-                and not FIELD.match(t):
+                and not FIELD_NAMES.match(t):
             stats = stats or HanStats.of(blocks)
             # a photo's caption, unless a paragraph nearby plainly goes on with it
             before_table = not _goes_on_nearby(blocks, n, stats)
         kana = ctx.language.startswith("zh") and KANA.search(t) and len(t) < 100 and "\n" not in t
-        after_caption = (n > 0 and isinstance(blocks[n - 1], Paragraph) and blocks[n - 1].role == "caption"
-                         and len(t) < 80 and "\n" not in t and t[-1:] not in TERMINAL)
-        if after_caption:   # a caption's second line (its translation, its detail)
+        prev = blocks[n - 1] if n > 0 else None
+        after_caption = (isinstance(prev, Paragraph) and prev.role == "caption" and "\n" not in t
+                         and (len(t) < 80 and t[-1:] not in TERMINAL
+                              # an English figure caption, then its translation: "标题。说明……"
+                              or _latin_only(prev.text) and _is_title_line(t.split("。")[0]) and "。" in t))
+        # a line that speaks of its picture, or a person's post and name, or a credit
+        pictured = "\n" not in t and (len(t) < 200 and PICTURE_CUE.search(t) and t[-1:] not in TERMINAL
+                                      or len(t) < 30 and PERSON_CAPTION.search(t) and not any(c in PROSE_MARKS for c in t)
+                                      # a credit with a Chinese title (an English one is image text)
+                                      or len(t) < 200 and COPYRIGHT.match(t) and HAN_CHAR.search(t))
+        if after_caption or pictured:   # unless a paragraph nearby plainly goes on with it
             stats = stats or HanStats.of(blocks)
-            after_caption = not _goes_on_nearby(blocks, n, stats)
+            if _goes_on_nearby(blocks, n, stats):
+                after_caption = pictured = False
         if ((CAPTION.match(t) and len(t) < 100 and "\n" not in t) or (before_table and _is_title_line(t))
-                or kana or after_caption):
+                or kana or after_caption or pictured):
             b.role = "caption"
             if kana:
                 b.lang = "ja"   # a Japanese caption quoted with its figure
             ctx.log.change("captions", b.span, t, "caption: " + t)
+    for n, b in enumerate(blocks):
+        if isinstance(b, Heading) and UNIT_NOTE.search(b.text) and "keep" not in b.editor:
+            # "营收变化（单位：亿元）": a chart's or table's title, set as a heading
+            blocks[n] = Paragraph(b.span, runs=b.runs, role="caption")
+            ctx.log.change("captions", b.span, b.text, "caption: " + b.text)
     return blocks
+
+
+UNIT_NOTE = re.compile(r"[（(]\s*(?:单位|單位|Unit)\s*[:：]", re.I)
+
+
+ABBREVIATION = re.compile(r"\b(?:vs|Fig|No|Inc|Ltd|Co|Corp|etc|e\.g|i\.e|Dr|Mr|Ms|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", re.I)
+
+
+def _traditional(t: str, trad: set) -> bool:
+    """Written in Traditional script: three Traditional-only characters at
+    least, one in seven of its Han characters (a Simplified sentence may
+    quote a name in Traditional)."""
+    k = sum(c in trad for c in t)
+    return k >= 3 and 7 * k >= len(HAN_CHAR.findall(t))
+
+
+def _english_sentences(t: str) -> bool:
+    """Two English sentences or more ("vs." and "Fig." end none)."""
+    return re.search(r"[.!?]\s+[A-Z]", ABBREVIATION.sub("", t)) is not None
+
+
+def _english_prose_follows(blocks, n) -> bool:
+    nxt = next((b for b in blocks[n + 1:] if not isinstance(b, Heading)), None)
+    return (isinstance(nxt, Paragraph) and _latin_only(nxt.text)
+            and (len(nxt.text) >= 160 or _english_sentences(nxt.text)))
 
 
 def _chart_runs(blocks) -> list[int]:
@@ -349,10 +418,12 @@ def image_text(blocks, ctx):
         if len(lines) >= 3 and any(SOURCE_LINE.match(x) for x in lines) and sum(
                 not any(c in PROSE_MARKS for c in x) for x in lines) * 2 >= len(lines):
             why = "lines of a chart or slide"
-        elif zh and _latin_only(t) and len(t) < 160 and not re.search(r"[.!?]\s+[A-Z]", t):
+        elif zh and _latin_only(t) and len(t) < 160 and not _english_sentences(t):
             why = "English text of a chart or image"
-        elif zh and len(lines) >= 2 and sum(c in TRAD for c in t) >= 3 and not ctx.language.endswith(("Hant", "TW", "HK")):
-            why, b.lang = "lines of a document in Traditional script, quoted as an image", "zh-Hant"
+        elif zh and _traditional(t, TRAD) and not ctx.language.endswith(("Hant", "TW", "HK")):
+            b.lang = "zh-Hant"   # so that the fonts draw Traditional glyphs
+            if len(lines) >= 2 or not any(c in "，。" for c in t):   # prose copied from a prospectus stays prose
+                why = "lines of a document in Traditional script, quoted as an image"
         if why:
             b.role = "figure-text"
             ctx.log.change("image_text", b.span, t, "image text: " + t)
@@ -362,17 +433,29 @@ def image_text(blocks, ctx):
         ctx.log.change("image_text", b.span, b.text, "image text (charts and their sources): " + b.text)
     if zh and not ctx.language.endswith(("Hant", "TW", "HK")):
         from .tables import TRAD_ONLY
+        for b in blocks:   # captions too: the fonts must draw Traditional glyphs
+            if isinstance(b, Paragraph) and b.lang is None and _traditional(b.text, TRAD_ONLY):
+                b.lang = "zh-Hant"
         for n, b in enumerate(blocks):
             # a heading in Traditional script inside a Simplified issue is the
             # text of a logo or a quoted document, not a title of this issue
             if isinstance(b, Heading) and "keep" not in b.editor and any(c in TRAD_ONLY for c in b.text) and len(b.text) < 20:
                 blocks[n] = Paragraph(b.span, runs=b.runs, role="figure-text", lang="zh-Hant")
                 ctx.log.change("image_text", b.span, b.text, "image text: " + b.text)
+            # an English heading in a Chinese issue titles a slide, unless English
+            # prose follows it (a quoted press release keeps its heading) or it
+            # translates the heading just before it ("# 目录", "## CONTENTS")
+            elif isinstance(b, Heading) and "keep" not in b.editor and _latin_only(b.text) \
+                    and not _english_prose_follows(blocks, n) \
+                    and not (n > 0 and isinstance(blocks[n - 1], Heading) and HAN_CHAR.search(blocks[n - 1].text)):
+                blocks[n] = Paragraph(b.span, runs=b.runs, role="figure-text")
+                ctx.log.change("image_text", b.span, b.text, "image text (a slide's title): " + b.text)
     return blocks
 
 
 SPACE_HAN_LATIN = re.compile(f"(?<=[{HAN}]) +(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%]) +(?=[{HAN}])")
-SPACE_AROUND_FULLWIDTH = re.compile(r" +(?=[，。、；：！？）】》」』])|(?<=[，。、；：！？（【《「『]) +")
+SPACE_AROUND_FULLWIDTH = re.compile(r" +(?=[，。、；：！？）】》」』])|(?<=[，。、；：！？（【《「『]) +"
+                                    f"|(?<=[{HAN}]) +(?=[“‘])|(?<=[”’]) +(?=[{HAN}])")   # 更名为 “SoW-P”
 
 
 def han_latin_spacing(blocks, ctx):
@@ -754,6 +837,70 @@ def _join_once(blocks, ctx, stats):
     return [b for n, b in enumerate(out) if n not in taken]
 
 
+def stranded_text(blocks, ctx):
+    """What stood between the two halves of a cut sentence was on the page
+    at the break, not in the sentence's flow: a short title-like line there
+    is a caption, a heading there is the text of a slide or image (no
+    article's section starts mid-sentence).  Prose there is left alone: on
+    a two-column page it may be the other column's text."""
+    cuts = [c.link for c in ctx.log.changes if c.rule == "join_page_breaks" and c.link and c.link[0] < c.link[1]]
+    if not cuts:
+        return blocks
+    inside = lambda b: any(h < b.span.start and b.span.end < t for h, t in cuts)
+    recast = {b.span for b in blocks if inside(b) and "keep" not in b.editor}
+    # they are no cut texts left unjoined after all
+    ctx.log.warnings[:] = [w for w in ctx.log.warnings if not (w.rule == "join_page_breaks" and w.span in recast)]
+    out = []
+    for n, b in enumerate(blocks):
+        if "keep" in b.editor or not inside(b):
+            out.append(b)
+        elif isinstance(b, Heading) and n + 1 < len(blocks) and isinstance(blocks[n + 1], Table):
+            out.append(Paragraph(b.span, runs=b.runs, role="caption"))   # the table's title
+            ctx.log.change("stranded_text", b.span, b.text, "caption (a table's title inside a cut sentence): " + b.text)
+        elif isinstance(b, Heading):
+            out.append(Paragraph(b.span, runs=b.runs, role="figure-text"))
+            ctx.log.change("stranded_text", b.span, b.text, "image text (a heading inside a cut sentence): " + b.text)
+        elif isinstance(b, Paragraph) and b.role == "body" and _is_label(b.text.strip()) and not SOURCE_LINE.match(b.text):
+            b.role = "caption"
+            ctx.log.change("stranded_text", b.span, b.text, "caption (a line inside a cut sentence): " + b.text)
+            out.append(b)
+        else:
+            out.append(b)
+    return out
+
+
+def _is_label(t: str) -> bool:
+    """A title, caption or slogan line: short, one line, no clause marks
+    ("内部资料严禁外传！" may end with a mark)."""
+    return 0 < len(t) < 40 and "\n" not in t and not any(c in PROSE_MARKS for c in t[:-1]) \
+        and t[-1] not in "，、：:" and t[-1] not in NO_TITLE_END
+
+
+PARALLEL_PREFIX = 4   # characters a title shares with its siblings ("2024年，是…之年")
+
+
+def parallel_titles(blocks, ctx):
+    """A line that opens like two sibling headings before it, as long as
+    they, is their sibling the extractor left unmarked ("2024年，是中国…之年",
+    "2024年，是全球…之年", then "2024年，是浙江…之年")."""
+    squash = lambda t: re.sub(r"\s", "", t)
+    for n, b in _paragraphs(blocks):
+        t = squash(b.text)
+        if not (6 <= len(t) < 40 and "\n" not in b.text.strip() and t[-1] not in TERMINAL):
+            continue
+        siblings = []
+        for h in reversed(blocks[max(0, n - MAX_REACH * 2):n]):
+            if isinstance(h, Heading) and h.level == 1:
+                break
+            if isinstance(h, Heading) and os.path.commonprefix([squash(h.text), t]).__len__() >= PARALLEL_PREFIX \
+                    and 0.6 <= len(t) / max(len(squash(h.text)), 1) <= 1.5:
+                siblings.append(h)
+        if len(siblings) >= 2 and len({h.level for h in siblings}) == 1:
+            blocks[n] = Heading(b.span, level=siblings[0].level, runs=b.runs)
+            ctx.log.change("parallel_titles", b.span, b.text, "sub-heading, like its siblings: " + b.text)
+    return blocks
+
+
 def numbered_titles(blocks, ctx):
     """A lone item numbered like a section ("04. 小米、宁德时代均持股": zero-
     padded, title-like, no list around it) is a sub-heading the extractor
@@ -780,7 +927,9 @@ RULES = [
     ("image_text", image_text),
     ("han_latin_spacing", han_latin_spacing),
     ("fullwidth_punctuation", fullwidth_punctuation),
+    ("parallel_titles", parallel_titles),
     ("join_page_breaks", join_page_breaks),
+    ("stranded_text", stranded_text),
     ("numbered_titles", numbered_titles),
     ("merge_lists", merge_lists),          # after joins: a cut item's tail no longer splits its list
     ("numbered_items", numbered_items),

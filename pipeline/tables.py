@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from zhon import cedict
+
 from .clean import SOURCE_LINE, Context
 from .model import Block, Cell, Paragraph, Row, Run, Table
 
@@ -12,9 +14,9 @@ NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*(?:[%％]|[万亿千
 TOTAL_LABEL = re.compile(r"^(合计|合計|总计|總計|小计|小計|Total|Sum)$", re.I)
 LEADER = re.compile(r"\s*(?:\.{2,}|…{1,}|·{3,})\s*$")
 NOTE = re.compile(r"^\s*(注|註|note)\s*[:：]", re.I)
-# characters written only in Traditional Chinese (their Simplified forms differ)
-TRAD_ONLY = set("們個於與會時實發從點國數據產區價額總證資權開關當電幣計顯動貨購銷務債淨營現單錄輸認際運擔匯兌"
-                "銀團體經濟廠東預無準備變應層將專業長門問間題車這還進過達連選係統網億萬為")
+# characters written only in Traditional script (CC-CEDICT, via zhon); 於 is
+# listed as Simplified too, but a Simplified text writes 于
+TRAD_ONLY = (set(cedict.traditional) - set(cedict.simplified)) | {"於"}
 
 
 def _strip_leader(cell: Cell) -> Cell:

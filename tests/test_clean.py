@@ -214,3 +214,76 @@ def test_a_two_character_sentence_opens_no_paragraph(raw_2025_08):
     raw = _recut(raw_2025_08, "英伟达从光学转向铜是一个主要讨论", "话题", "甲\t1\n乙\t2")
     blocks, _ = run(raw)
     assert any(b.text.startswith("英伟达从光学转向铜是一个主要讨论话题。") for b in blocks if isinstance(b, Paragraph))
+
+
+def test_captions_known_by_what_they_say(raw_2025_08):
+    # lines of 2025-08 that the fixture's readers marked as photo and figure
+    # captions, each between finished prose and prose
+    prose_a = "科技部表示，将加快推进概念验证、中试验证平台建设。\n\n"
+    prose_b = "一是强化企业创新主体地位，加强企业主导的产学研深度融合。\n\n"
+    lines = ["科技部七司副司长秦浩源",                                     # a post and a name
+             "带有中间基板的多芯片模块(MCM)(左)与 InFO\\_SoW(右)的比较",     # (左) (右)
+             "测试中检测到的故障核心通过布线与冗余核心互换。左侧为未检测到故障核心的情况",
+             "聚碲氧烷：理想的 EUV 光刻胶材料"]                               # "X：Y" is no field
+    for line in lines:
+        assert line.replace("\\", "") in raw_2025_08.replace("\\", "")
+        blocks, _ = run(prose_a + line + "\n\n" + prose_b)
+        assert [b.role for b in blocks] == ["body", "caption", "body"], line
+    # but a field of a notice stays text, and a cut sentence still joins
+    blocks, _ = run(prose_a + "地址：杭州市滨江区六和路368号\n\n" + prose_b)
+    assert [b.role for b in blocks] == ["body", "body", "body"]
+
+
+def test_a_chart_title_with_its_units_is_a_caption_not_a_heading():
+    blocks, _ = run("正文一段，到此结束。\n\n### 芯迈半导体营收、年内利润、研发支出变化（单位：亿元）\n\n"
+                    "▲ 2022 年~2024 年芯迈半导体的营收变化\n")
+    assert isinstance(blocks[1], Paragraph) and blocks[1].role == "caption"
+
+
+def test_an_english_heading_is_a_slide_title_unless_prose_or_a_chinese_heading_goes_with_it():
+    text = ("正文一段，到此结束。\n\n### Redundancy is Your Friend\n\n"
+            "- Redundant cores replace defective cores\n\n"
+            "# 目录\n\n## CONTENTS\n\n### 芯动态\n\n"
+            "### JEDEC® Releases New LPDDR6 Standard\n\n"
+            "JEDEC Solid State Technology Association, the global leader in standards development, "
+            "today announced the publication of JESD209-6. The new standard represents a significant advancement.\n")
+    blocks, log = run(text)
+    roles = {b.text: (type(b).__name__, getattr(b, "role", None)) for b in blocks}
+    assert roles["Redundancy is Your Friend"] == ("Paragraph", "figure-text")
+    assert roles["CONTENTS"][0] == "Heading"
+    assert roles["JEDEC® Releases New LPDDR6 Standard"][0] == "Heading"
+
+
+def test_what_stood_inside_a_cut_sentence_is_not_the_articles_text():
+    # the shapes of 2025-08 raw 1350-1370 and 1754-1794: a slide's headings
+    # and a table's title, then figure titles, between the halves of a sentence
+    text = ("如上图所示，借助先进封装，CPO 技术避开了 BGA 和 LGA 的管脚密度的限\n\n"
+            "## CPO vs 传统光模块\n\n### 全球铜价走势\n\n年份\t价格\n2011年\t7000\n\n"
+            "制，并以更短的导线驱动收发器，显著减少通道损耗。\n\n"
+            "台积电还在开发下一代 InFO\\_SoW 技术，称之为\n\n- Higher BW density (2x)\n\n"
+            "InFO\\_SoW 技术的基本性能\n\n台积电的先进封装技术及其名称\n\n"
+            "“SoW-X (eXtreme)”。台积电最近还将之前开发的 InFO\\_SoW 技术更名为 “SoW-P”。\n")
+    blocks, log = run(text)
+    texts = [b.text for b in blocks if isinstance(b, Paragraph) and b.role == "body"]
+    assert texts == ["如上图所示，借助先进封装，CPO技术避开了BGA和LGA的管脚密度的限制，并以更短的导线驱动收发器，显著减少通道损耗。",
+                     "台积电还在开发下一代InFO_SoW技术，称之为“SoW-X (eXtreme)”。台积电最近还将之前开发的InFO_SoW技术更名为“SoW-P”。"]
+    roles = {b.text: b.role for b in blocks if isinstance(b, Paragraph) and b.role != "body"}
+    assert roles == {"CPO vs传统光模块": "figure-text", "全球铜价走势": "caption",   # the table's title
+                     "InFO_SoW技术的基本性能": "caption", "台积电的先进封装技术及其名称": "caption"}
+    assert sum(c.rule == "stranded_text" for c in log.changes) == 4
+
+
+def test_a_line_shaped_like_two_sibling_headings_is_their_sibling():
+    text = ("### 2024 年，是全球集成电路产业全面复苏之年\n\n在消费电子回暖的驱动下，全球产业复苏。\n\n"
+            "### 2024 年，是中国集成电路产业逆势突围之年\n\n尽管面临压力，中国产业实现增长。\n\n"
+            "2024年，是浙江集成电路产业奋楫争先之年\n\n浙江省通过优化产业生态，实现了较快增长。\n")
+    blocks, _ = run(text)
+    from pipeline.model import Heading
+    assert [b.level for b in blocks if isinstance(b, Heading)] == [3, 3, 3]
+    assert sum(isinstance(b, Paragraph) for b in blocks) == 3
+
+
+def test_a_line_in_traditional_script_is_tagged_and_a_label_set_as_image_text():
+    blocks, _ = run("正文一段，到此结束。\n\n（於中華人民共和國註冊成立的股份有限公司）\n\n"
+                    "同期，前五大供應商的採購額分別占芯邁半導體相應年度總採購額的 86.8%。\n")
+    assert [(b.role, b.lang) for b in blocks] == [("body", None), ("figure-text", "zh-Hant"), ("body", "zh-Hant")]

@@ -7,10 +7,12 @@ running header or a table between them) and the whole issue is cleaned
 again; each cut sentence must come back whole.  No editor's fixes apply
 (their line numbers would not fit a re-extraction).
 
-Measured (seed below, 150 cuts): 145 rejoined, 96.7 %.  The misses are cuts in
-a paragraph's first clause with no evidence at the junction ("…的募集" |
-"说明书，…"): such a piece looks like a title or caption, and the rules
-leave it rather than join a real title to the prose after it.
+Measured (seed below, 150 cuts): 145 rejoined, 96.7 % (141 before the
+clause-boundary evidence).  The misses are cuts in a paragraph's first clause
+with no evidence at the junction ("为贯彻党的二十届三中全会" | "精神，…": 全会
+and 精神 occur too seldom in the issue to tell), or a short head before a
+table: such a piece looks like a title or caption, and the rules leave it
+rather than join a real title to the prose after it.
 """
 import random
 import re
@@ -74,4 +76,4 @@ def test_sentences_cut_at_other_places_come_back_whole():
             # and spacing house style applied: compare its Han characters only)
             han = "".join(HAN.findall(line))
             whole += any(han in "".join(HAN.findall(t)) for t in texts)
-    assert whole / total >= 0.93, f"{whole}/{total} cut sentences rejoined"
+    assert whole / total >= 0.95, f"{whole}/{total} cut sentences rejoined"
