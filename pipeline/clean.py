@@ -318,7 +318,8 @@ def captions(blocks, ctx):
         kana = ctx.language.startswith("zh") and KANA.search(t) and len(t) < 100 and "\n" not in t
         prev = blocks[n - 1] if n > 0 else None
         after_caption = (isinstance(prev, Paragraph) and prev.role == "caption" and "\n" not in t
-                         and (len(t) < 80 and t[-1:] not in TERMINAL
+                         and (len(t) < 80 and t[-1:] not in TERMINAL and not any(c in "，。；" for c in t)
+                              and t[-1] not in "、" and t[-1] not in NO_TITLE_END   # "…元素 Te、" is cut
                               # an English figure caption, then its translation: "标题。说明……"
                               or _latin_only(prev.text) and _is_title_line(t.split("。")[0]) and "。" in t))
         # a line that speaks of its picture, or a person's post and name, or a credit
@@ -337,8 +338,13 @@ def captions(blocks, ctx):
                 b.lang = "ja"   # a Japanese caption quoted with its figure
             ctx.log.change("captions", b.span, t, "caption: " + t)
     for n, b in enumerate(blocks):
-        if isinstance(b, Heading) and UNIT_NOTE.search(b.text) and "keep" not in b.editor:
-            # "营收变化（单位：亿元）": a chart's or table's title, set as a heading
+        if not isinstance(b, Heading) or "keep" in b.editor:
+            continue
+        # "营收变化（单位：亿元）": a chart's or table's title, set as a heading;
+        # "### 全球铜价走势" right above a table: the table's title (no section opens on a table)
+        table_title = (b.level >= 3 and len(b.text) < 40 and n + 1 < len(blocks) and isinstance(blocks[n + 1], Table)
+                       and not (NUMBERED_LINE.match(b.text) or ENUMERATOR.match(b.text)))   # "2 平台资质" numbers a section
+        if UNIT_NOTE.search(b.text) or table_title:
             blocks[n] = Paragraph(b.span, runs=b.runs, role="caption")
             ctx.log.change("captions", b.span, b.text, "caption: " + b.text)
     return blocks
@@ -522,9 +528,16 @@ def _is_prose(p: Paragraph) -> bool:
     return p.role == "body" and len(t) >= 15 and any(c in PROSE_MARKS for c in t)
 
 
+SPLIT_DECIMAL_HEAD = re.compile(r"\d\.$")   # "持股46." | "96%": Chinese ends no sentence with "."
+
+
 def _ends_open(p: Paragraph) -> bool:
     t = p.text.rstrip()
-    return bool(t) and t[-1] not in TERMINAL
+    return bool(t) and (t[-1] not in TERMINAL or SPLIT_DECIMAL_HEAD.search(t) is not None and HAN_CHAR.search(t) is not None
+                        # "…的“新势力”" | "企业，…": a quotation mark closes a word, not the sentence
+                        # so do the brackets of a gloss or a title: "（HBM）" | "半导体…", "《…的通知》" | "（浙经信…）"
+                        or _closes_a_word(t) and _is_prose(p))
+
 
 
 def _continues_prose(p: Paragraph) -> bool:
@@ -540,7 +553,11 @@ def _continues_prose(p: Paragraph) -> bool:
 def _starts_continuation(p: Paragraph) -> bool:
     t = p.text.lstrip()
     return bool(t) and (HAN_CHAR.match(t[0]) is not None or t[0] in NO_PARAGRAPH_START
-                        or t[0] in "“《「『【（" or t[0].islower() or t[0].isdigit())
+                        or t[0] in "“《「『【（" or t[0].islower() or t[0].isdigit()
+                        or re.match(r"\.\d", t) is not None
+                        # "Hf 和 Sn 等金属元素…": a Chinese sentence may go on with a name
+                        or t[0].isupper() and t[0].isascii() and HAN_CHAR.search(t[:20]) is not None
+                        and any(c in PROSE_MARKS for c in t))
 
 
 def _is_weak_tail(p: Paragraph) -> bool:
@@ -551,13 +568,26 @@ def _is_weak_tail(p: Paragraph) -> bool:
 
 BRACKETS = {"（": "）", "(": ")", "“": "”", "「": "」", "《": "》", "【": "】", "『": "』"}
 HALF_CLOSE = {"）": ")", ")": "）"}
+
+OPENER_OF = {c: o for o, c in BRACKETS.items()} | {")": "(", "’": "‘"}
+
+
+def _closes_a_word(t: str) -> bool:
+    """The text ends with a bracket or quotation that closes inside a sentence:
+    neither it nor what it encloses follows a sentence's end ("。（责任单位：…）")."""
+    if len(t) < 2 or t[-1] not in OPENER_OF or t[-2] in TERMINAL:
+        return False
+    k = t.rfind(OPENER_OF[t[-1]])
+    return k > 0 and t[k - 1] not in TERMINAL
+
 # particles and function words: a sentence does not begin or end with them
 NO_SENTENCE_START = set("的们")   # not 了/过/得/地: 了解, 过去, 得到, 地方 begin sentences
+PREPOSITION_START = re.compile(r"^于(?!是)")   # "起步 | 于 20 世纪"; but 于是 opens sentences
 FIELD = re.compile(f"^[{HAN}]{{2,6}}[:：]")   # "联系人：…", "地址：…": a field, not a sentence
 # "环，才能…", "话题。使用…": no paragraph opens so (but two before a comma do: 其中，同时，此外，)
 SHORT_FIRST_CLAUSE = re.compile(f"^[{HAN}][，、。；：]|^[{HAN}]{{2}}[。；]")
-NO_TITLE_END = set("的和与及或为在对把被从向于将以而并且是之其")   # a title does not end on these
-NO_PARAGRAPH_START = set("，。、；：？！）》」』”’】,;:)")
+NO_TITLE_END = set("的和与及或为在对把被从向于将以而并且是之其由但因若即也都就又已")   # a title does not end on these
+NO_PARAGRAPH_START = set("，。、；：？！）》」』”’】,;:)%％")
 
 
 def _unclosed(text: str) -> str | None:
@@ -628,15 +658,23 @@ def junction_evidence(head: str, tail: str, stats: HanStats, tail_alone=True) ->
         closers = {owed, HALF_CLOSE.get(owed, owed)}
         cut = min((tail.find(c) for c in closers if c in tail), default=-1)
         openers = {o for o, c in BRACKETS.items() if c in closers}
-        if 0 <= cut < 60 and not any(o in tail[:cut] for o in openers):
+        if 0 <= cut < 120 and not any(o in tail[:cut] for o in openers):   # an English title may stand inside
             score, structural = score + 3, True
+    if head[-1:] in BRACKETS:
+        score, structural = score + 3, True   # "I2C（" | "Inter-Integrated Circuit：…"
     if tail[:1] in NO_PARAGRAPH_START:
         score, structural = score + 3, True
     if head[-1:].isascii() and head[-1:].isalpha() and tail[:1].islower():
         score, structural = score + 2, True
+    if (SPLIT_DECIMAL_HEAD.search(head) and tail[:1].isdigit()) or (head[-1:].isdigit() and re.match(r"\.\d", tail)):
+        score, structural = score + 3, True   # a number split at its decimal point
     x, y = head[-1:], tail[:1]
-    if y and y in NO_SENTENCE_START or SHORT_FIRST_CLAUSE.match(tail):
-        score, structural = score + 2, True   # "的…", "环，才能…": no paragraph begins so
+    if y and y in NO_SENTENCE_START or SHORT_FIRST_CLAUSE.match(tail) or PREPOSITION_START.match(tail):
+        score, structural = score + 2, True   # "的…", "环，才能…", "于 20 世纪": no paragraph begins so
+    if re.match(r"[（(][A-Za-z][A-Za-z0-9&/\-]{1,11}[)）]", tail) and (HAN_CHAR.match(x) or x.isalpha()):
+        score, structural = score + 3, True   # "制造商 | （IDM）": the gloss of the word before it
+    if x.isascii() and x.isalnum() and re.match(r"-[A-Za-z0-9]", tail):
+        score, structural = score + 3, True   # "RISC | -V": a hyphenated name split
     if x and y and HAN_CHAR.match(x) and HAN_CHAR.match(y):
         pmi, n = stats.association(x, y), stats.pairs.get(x + y, 0)
         score += 2 if (pmi >= 3 and n >= 2) else (1 if pmi >= 2 else 0)
@@ -656,7 +694,7 @@ MAX_STEPS = 8       # paragraphs and headings that may stand between two halves
 MAX_REACH = 60      # blocks in all, tables, captions and image text included
 MAX_BACK_STEPS = 12  # how far back a fragment out of reading order may stand
 ACCEPT = 0.6
-CONTENTS_ENTRY = re.compile(r"[—–\-…·.]\s*\d{1,3}\s*$")
+CONTENTS_ENTRY = re.compile(r"(?:[—–…·]|\.{2,}|(?<!\d)[.\-])\s*\d{1,3}\s*$")   # not a decimal: "增长7.2"
 ENUMERATOR = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
 NUMBERED_LINE = re.compile(f"^\\s*\\d{{1,2}}(?:\\s|[{HAN}、.．)）])")
 
@@ -689,7 +727,7 @@ def _is_short_head(b: Paragraph) -> bool:
     marks yet; it looks like a title, so it joins only what plainly goes on."""
     t = b.text.strip()
     return len(t) >= 6 and "\n" not in t and not SOURCE_LINE.match(t) and (
-        HAN_CHAR.match(t[-1]) is not None or t[-1].isalnum())
+        HAN_CHAR.match(t[-1]) is not None or t[-1].isalnum() or t[-1] in "，、" or t[-1] in BRACKETS)
 
 
 def _stands_aside(b) -> bool:
@@ -702,7 +740,7 @@ def _candidates(out, i, head, stats):
     named = [int(e.split(":")[1]) for e in out[i].editor if e.startswith("join-to:")]
     if named:   # the editor said where it goes on
         return [(9.0, 0, j, True) for j, b in enumerate(out) if b.span.start == named[0] and isinstance(b, Paragraph)]
-    found, steps, crossed_heading = [], 0, False
+    found, steps, crossed_heading, crossed_sub = [], 0, False, False
     for j in range(i + 1, min(len(out), i + 1 + MAX_REACH)):
         b = out[j]
         if _stands_aside(b) or b.span.start < out[i].span.end:
@@ -712,6 +750,7 @@ def _candidates(out, i, head, stats):
             break
         if isinstance(b, Heading) and b.level <= 2:
             crossed_heading = True
+        crossed_sub = crossed_sub or isinstance(b, Heading)
         if not (isinstance(b, Paragraph) and b.role == "body"):
             continue
         score, structural = junction_evidence(head, b.text, stats)
@@ -721,9 +760,11 @@ def _candidates(out, i, head, stats):
             continue  # an article may start at that heading
         if not found and not crossed_heading:
             # the nearest continuation is the likeliest, all the more with nothing between
-            score += 1.5 if j == i + 1 else 1
+            score += 1.5 if steps == 1 else 1   # tables and captions between are no distance
         if _is_weak_tail(b):
             score -= 0.5
+        if crossed_sub and not structural:
+            score -= 0.5   # a sub-heading between: likelier a new section than a cut
         found.append((score - 0.1 * steps, steps, j, structural))
     steps = 0
     for j in range(i - 1, max(-1, i - 1 - MAX_REACH), -1):
@@ -796,7 +837,8 @@ def _join_once(blocks, ctx, stats):
         if head is None:
             continue
         found = _candidates(out, i, head, stats)
-        if isinstance(a, Paragraph) and not _is_prose(a) and "join" not in a.editor:
+        if isinstance(a, Paragraph) and not _is_prose(a) and "join" not in a.editor \
+                and not any(c in "，、；" for c in a.text):   # "据统计，2024年中国": a clause begun is no title
             # a short head looks like a title: it joins only the nearest prose, and
             # only on evidence (a word rejoined, a particle) or if it ends on a function word
             found = [(score - 0.3, steps, j, structural) for score, steps, j, structural in found[:1]

@@ -2,17 +2,19 @@
 tuned to where this extraction happens to break.
 
 Prose lines of the raw text that end a sentence are cut at seeded random
-places (page-break style: blank lines between the halves, sometimes a
-running header or a table between them) and the whole issue is cleaned
-again; each cut sentence must come back whole.  No editor's fixes apply
+places where a printed line may end (page-break style: blank lines between
+the halves, sometimes a running head, a section name, a table, a photo
+caption or the extractor's description of an image between them) and the
+whole issue is cleaned again; each cut sentence must come back whole.  No editor's fixes apply
 (their line numbers would not fit a re-extraction).
 
-Measured (seed below, 150 cuts): 145 rejoined, 96.7 % (141 before the
-clause-boundary evidence).  The misses are cuts in a paragraph's first clause
-with no evidence at the junction ("为贯彻党的二十届三中全会" | "精神，…": 全会
-and 精神 occur too seldom in the issue to tell), or a short head before a
-table: such a piece looks like a title or caption, and the rules leave it
-rather than join a real title to the prose after it.
+Measured (seed below, 150 cuts): 144 rejoined, 96 % (seeds 5 and 11: 142 and
+145).  The misses are cuts in a paragraph's first clause with no evidence at
+the junction ("为贯彻党的二十届三中" | "全会精神，…": too seldom seen in the
+issue to tell), a person's name cut in two ("副市长曹" | "小明作…"), a head
+that ends a clause with ；or ：, and cuts inside a chart's text (image text,
+which is never joined).  Such a head looks like a title or caption, and the
+rules leave it rather than join a real title to the prose after it.
 """
 import random
 import re
@@ -25,7 +27,10 @@ from pipeline.read import read_blocks
 from pipeline.sources import load_source
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
-BETWEEN = ["", "", "\n天堂之芯\n", "\n甲\t1\n乙\t2\n"]   # nothing, a running head, a small table
+# what a page break leaves between the halves: nothing, a running head or a
+# section name, a small table, a photo caption, the extractor's description of an image
+BETWEEN = ["", "", "\n天堂之芯\n", "\n芯资讯\n", "\n甲\t1\n乙\t2\n", "\n▲ 2024年全球芯片产量\n",
+           "\nA photo of a silicon wafer on a table.\n"]
 
 
 def squash(s: str) -> str:
@@ -45,8 +50,17 @@ def cleaned_texts(raw: str, src) -> list[str]:
     return out
 
 
+def line_ends(ln: str) -> list[int]:
+    """Where a printed line may end inside `ln`: not inside a Latin word or a
+    number, not before closing punctuation, not at a sentence's end (a break
+    there is a paragraph break for all a reader can tell)."""
+    return [i for i in range(10, len(ln) - 10)
+            if not (ln[i - 1].isascii() and ln[i - 1].isalnum() and ln[i].isascii() and ln[i].isalnum())
+            and ln[i] not in "，。、；：！？）》”" and ln[i - 1] not in "。！？" and " " not in ln[i - 1:i + 1]]
+
+
 def recut(lines, rng, count):
-    """Cut `count` sentence-ending prose lines between two Han characters."""
+    """Cut `count` sentence-ending prose lines where a printed line may end."""
     candidates = [k for k, ln in enumerate(lines)
                   if len(ln) > 60 and ln.rstrip().endswith("。") and HAN.match(ln[:1] or " ")
                   and "\t" not in ln and not ln.startswith(("#", "-", "<"))]
@@ -54,8 +68,7 @@ def recut(lines, rng, count):
     out, cuts = list(lines), []
     for k in reversed(chosen):
         ln = lines[k]
-        places = [i for i in range(10, len(ln) - 10) if HAN.match(ln[i - 1]) and HAN.match(ln[i])]
-        i = rng.choice(places)
+        i = rng.choice(line_ends(ln))
         out[k] = ln[:i] + "\n\n" + rng.choice(BETWEEN) + "\n\n" + ln[i:]
         cuts.append(ln)
     return "\n".join(out), cuts
