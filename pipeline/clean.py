@@ -531,8 +531,13 @@ def _is_prose(p: Paragraph) -> bool:
 SPLIT_DECIMAL_HEAD = re.compile(r"\d\.$")   # "持股46." | "96%": Chinese ends no sentence with "."
 
 
+DATE_END = re.compile(r"\d{4}\s*[.\-/年]\s*\d{1,2}\s*[.\-/月]\s*\d{1,2}\s*日?$")   # "…》，2022.4.29"
+
+
 def _ends_open(p: Paragraph) -> bool:
     t = p.text.rstrip()
+    if DATE_END.search(t):
+        return False   # a reference or a dateline ends with its date
     return bool(t) and (t[-1] not in TERMINAL or SPLIT_DECIMAL_HEAD.search(t) is not None and HAN_CHAR.search(t) is not None
                         # "…的“新势力”" | "企业，…": a quotation mark closes a word, not the sentence
                         # so do the brackets of a gloss or a title: "（HBM）" | "半导体…", "《…的通知》" | "（浙经信…）"
@@ -550,10 +555,13 @@ def _continues_prose(p: Paragraph) -> bool:
                  or len(t) >= 15 and _is_short_head(p) and not FIELD.match(t)))   # a middle piece, itself cut again
 
 
+ITEM_START = re.compile(r"^\d{1,2}[.．、)）]\s*\D")   # "2.《…》": the next item, not a continuation
+
+
 def _starts_continuation(p: Paragraph) -> bool:
     t = p.text.lstrip()
     return bool(t) and (HAN_CHAR.match(t[0]) is not None or t[0] in NO_PARAGRAPH_START
-                        or t[0] in "“《「『【（" or t[0].islower() or t[0].isdigit()
+                        or t[0] in "“《「『【（" or t[0].islower() or t[0].isdigit() and not ITEM_START.match(t)
                         or re.match(r"\.\d", t) is not None
                         # "Hf 和 Sn 等金属元素…": a Chinese sentence may go on with a name
                         or t[0].isupper() and t[0].isascii() and HAN_CHAR.search(t[:20]) is not None

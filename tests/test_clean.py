@@ -312,3 +312,14 @@ def test_a_sentence_closed_before_a_bracket_is_not_reopened():
     blocks, _ = run("加快推动企业提升产学研合作和协同创新能力。（责任单位：市科技局）\n\n"
                     "支持企业参与标准制定，按有关政策给予奖励。（责任单位：市市场监管局）\n")
     assert len(blocks) == 2
+
+
+def test_numbered_references_ending_with_their_dates_stay_apart():
+    # the shape of ../shared/corpus (another extractor, a research report)
+    text = ("1.《高测股份（688556)：光伏金刚线及硅片切割代工业务推动公司22Q1业绩大超预期》，2022.4.29\n\n"
+            "2.《光伏设备：光伏高效电池扩产提速，关键设备商各领风骚》，2022.4.10\n\n"
+            "3.《高测股份（688556.SH)：再签建湖10GW硅片切割代工产能，强化代工业务成长逻辑》，2022.4.7\n\n"
+            "# 投资要点\n\n顺应下游需求扩张，金刚线产能快速扩产，保证公司内供+外销。\n")
+    blocks, log = run(text)
+    assert not [c for c in log.changes if c.rule == "join_page_breaks"]
+    assert len(blocks) == 5
