@@ -614,6 +614,14 @@ HAN_PAIR = re.compile(f"(?=([{HAN}][{HAN}]))")
 CLAUSE_MARKS = "。，、；：！？“”‘’（）《》「」『』【】()\n"
 CLAUSE_START_PAIR = re.compile(f"(?:^|(?<=[{CLAUSE_MARKS}]))(?=([{HAN}][{HAN}]))")
 CLAUSE_END_PAIR = re.compile(f"(?=([{HAN}][{HAN}])(?:[{CLAUSE_MARKS}]|$))")
+# two characters, a comma: an adverb or connective opening a sentence ("此外，"), or the
+# tail of a cut clause ("三中全会|精神，").  Those the issue opens sentences with elsewhere,
+# and these common ones, are openers
+SENTENCE_OPENER = re.compile(f"(?<=[。！？])([{HAN}]{{2}})，")
+FIRST_CLAUSE_PAIR = re.compile(f"^([{HAN}]{{2}})，")
+COMMON_OPENERS = set("此外 其中 目前 同时 然而 因此 据悉 为此 不过 另外 近日 当前 如今 对此 首先 其次 再次 最后 "
+                     "例如 比如 于是 同期 会上 日前 今日 今年 去年 未来 此前 随后 然后 其实 当然 显然 总之 可见 "
+                     "而且 并且 但是 所以 因而 从而 进而 此次 本次 近年 近期 期间 届时 其一 其二 其三 一是 二是 三是".split())
 RARE_AT_BOUNDARY = 0.05   # a pair seen at a clause boundary at most this often…
 SEEN_OFTEN = 8            # …in at least this many other places is inside a phrase
 
@@ -628,6 +636,7 @@ class HanStats:
     total: int
     starts: Counter = field(default_factory=Counter)   # pair at a clause's start
     ends: Counter = field(default_factory=Counter)     # pair at a clause's end
+    openers: Counter = field(default_factory=Counter)  # "此外，": a two-character clause opening a sentence
 
     @classmethod
     def of(cls, blocks) -> "HanStats":
@@ -636,7 +645,8 @@ class HanStats:
         pairs = Counter(HAN_PAIR.findall(text))
         starts = Counter(m.group(1) for m in CLAUSE_START_PAIR.finditer(text))
         ends = Counter(m.group(1) for m in CLAUSE_END_PAIR.finditer(text))
-        return cls(chars, pairs, max(sum(chars.values()), 1), starts, ends)
+        openers = Counter(SENTENCE_OPENER.findall(text))
+        return cls(chars, pairs, max(sum(chars.values()), 1), starts, ends, openers)
 
     def boundary_rate(self, pair: str, at: Counter) -> tuple[float, int]:
         """How often `pair` stands at a clause boundary (`at` = starts or
@@ -645,12 +655,22 @@ class HanStats:
         n = self.pairs.get(pair, 0) - 1
         return (max(at.get(pair, 0) - 1, 0) + 0.5) / (max(n, 0) + 1), n
 
-    def association(self, x: str, y: str) -> float:
-        """Pointwise mutual information of the pair xy (0 when never seen)."""
+    def surprise(self, x: str, y: str) -> float:
+        """-log10 of the chance that the pair xy occurs as often as it does
+        if its characters fell together at random (Poisson): 3 means one in
+        a thousand.  A word cut in two (试|点, 6 times where 0.4 are expected)
+        is surprising; a chance neighbour (产|工) is not."""
         n = self.pairs.get(x + y, 0)
         if not n:
             return 0.0
-        return math.log(n * self.total / (self.chars[x] * self.chars[y]))
+        expected = self.chars[x] * self.chars[y] / self.total
+        term = math.exp(-expected)
+        below = 0.0
+        for k in range(n):   # P(X < n)
+            below += term
+            term *= expected / (k + 1)
+        return -math.log10(max(1.0 - below, 1e-300))
+
 
 
 def junction_evidence(head: str, tail: str, stats: HanStats, tail_alone=True) -> tuple[float, bool]:
@@ -681,12 +701,16 @@ def junction_evidence(head: str, tail: str, stats: HanStats, tail_alone=True) ->
         score, structural = score + 2, True   # "的…", "环，才能…", "于 20 世纪": no paragraph begins so
     if re.match(r"[（(][A-Za-z][A-Za-z0-9&/\-]{1,11}[)）]", tail) and (HAN_CHAR.match(x) or x.isalpha()):
         score, structural = score + 3, True   # "制造商 | （IDM）": the gloss of the word before it
-    if x.isascii() and x.isalnum() and re.match(r"-[A-Za-z0-9]", tail):
-        score, structural = score + 3, True   # "RISC | -V": a hyphenated name split
+    if (x.isascii() and x.isalnum() and re.match(r"-[A-Za-z0-9]", tail)
+            or re.search(r"[A-Za-z]-$", head) and re.match(r"[A-Za-z]", tail)):
+        score, structural = score + 3, True   # "RISC | -V", "Fab- | Lite": a hyphenated name split
     if x and y and HAN_CHAR.match(x) and HAN_CHAR.match(y):
-        pmi, n = stats.association(x, y), stats.pairs.get(x + y, 0)
-        score += 2 if (pmi >= 3 and n >= 2) else (1 if pmi >= 2 else 0)
-    if _inside_phrase(head[-2:], stats.ends, stats) or tail_alone and _inside_phrase(tail[:2], stats.starts, stats):
+        surprise = stats.surprise(x, y)
+        score += 2 if surprise >= 3 else (1 if surprise >= 1.3 else 0)
+    opener = FIRST_CLAUSE_PAIR.match(tail)
+    if tail_alone and opener and opener.group(1) not in COMMON_OPENERS and not stats.openers[opener.group(1)]:
+        score += 2   # "精神，加快…", "数据，目前…": no sentence of the issue opens so
+    elif _inside_phrase(head[-2:], stats.ends, stats) or tail_alone and _inside_phrase(tail[:2], stats.starts, stats):
         score += 2   # "募集|说明书", "显示|领域": the issue never ends or begins a clause so
     return score, structural
 
@@ -735,7 +759,8 @@ def _is_short_head(b: Paragraph) -> bool:
     marks yet; it looks like a title, so it joins only what plainly goes on."""
     t = b.text.strip()
     return len(t) >= 6 and "\n" not in t and not SOURCE_LINE.match(t) and (
-        HAN_CHAR.match(t[-1]) is not None or t[-1].isalnum() or t[-1] in "，、" or t[-1] in BRACKETS)
+        HAN_CHAR.match(t[-1]) is not None or t[-1].isalnum() or t[-1] in "，、" or t[-1] in BRACKETS
+        or re.search(r"[A-Za-z]-$", t) is not None)   # "Fab-" | "Lite"
 
 
 def _stands_aside(b) -> bool:

@@ -323,3 +323,25 @@ def test_numbered_references_ending_with_their_dates_stay_apart():
     blocks, log = run(text)
     assert not [c for c in log.changes if c.rule == "join_page_breaks"]
     assert len(blocks) == 5
+
+
+def test_a_two_character_clause_no_sentence_of_the_issue_opens_with_is_a_tail(raw_2025_08):
+    # "数据，" opens no sentence in 2025-08 ("目前，", "此外，" open many): the
+    # paragraph "数据，目前…" is the rest of a cut one, even after a short head
+    import tomllib
+    from conftest import ROOT
+    magazine = tomllib.loads((ROOT / "sources" / "magazine.toml").read_text(encoding="utf-8"))
+    raw = _recut(raw_2025_08, "据RISC-V国际基金会的最新", "数据", "芯资讯")   # a section's running head
+    raw = _recut(raw, "芯迈半导体采用创新驱动的 Fab-", "Lite")
+    blocks, _ = run(raw, magazine)
+    texts = [b.text for b in blocks if isinstance(b, Paragraph)]
+    assert any(t.startswith("据RISC-V国际基金会的最新数据，") for t in texts)
+    assert any(t.startswith("芯迈半导体采用创新驱动的Fab-Lite集成器件制造商") for t in texts)
+
+
+def test_a_word_cut_in_two_is_told_by_how_often_the_issue_uses_it(raw_2025_08):
+    from pipeline.clean import HanStats
+    blocks, _ = run(raw_2025_08)
+    stats = HanStats.of(blocks)
+    assert stats.surprise("试", "点") >= 3      # 试点: seen 6 times where 0.4 are expected
+    assert stats.surprise("产", "工") < 1.3     # 产|工: chance neighbours
