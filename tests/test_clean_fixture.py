@@ -65,19 +65,22 @@ def measured(model_2025_08, raw_2025_08):
     return measure(issue, log, raw_2025_08.split("\n"))
 
 
-@pytest.fixture(scope="module")
-def rules_alone(tmp_path_factory, raw_2025_08):
-    """2025-08 cleaned by the rules alone, without the editor's fixes.toml:
-    what a re-extraction (whose line numbers no fix fits) would get."""
+def without_fixes(sources: Path) -> Path:
+    """A copy of 2025-08 in `sources` without the editor's fixes.toml: what a
+    re-extraction (whose line numbers no fix fits) would get."""
     import shutil
-    from pipeline.build import make_model
-    sources = tmp_path_factory.mktemp("sources")
     shutil.copy(ISSUE.parent / "magazine.toml", sources / "magazine.toml")
     folder = sources / ISSUE.name
     folder.mkdir()
     for name in ("raw.md", "issue.toml"):
         shutil.copy(ISSUE / name, folder / name)
-    issue, log, _ = make_model(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def rules_alone(tmp_path_factory, raw_2025_08):
+    from pipeline.build import make_model
+    issue, log, _ = make_model(without_fixes(tmp_path_factory.mktemp("sources")))
     return measure(issue, log, raw_2025_08.split("\n"))
 
 
@@ -119,8 +122,12 @@ def test_no_noise_left_in_prose(measured):
 
 
 if __name__ == "__main__":
+    import tempfile
     from pipeline.build import make_model
-    issue, log, _ = make_model(ISSUE)
-    m = measure(issue, log, (ISSUE / "raw.md").read_text(encoding="utf-8").split("\n"))
-    for k, v in m.items():
-        print(f"{k:14} {v:.3f}" if isinstance(v, float) else f"{k:14} {v}")
+    raw_lines = (ISSUE / "raw.md").read_text(encoding="utf-8").split("\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        for title, folder in (("with the editor's fixes", ISSUE), ("by the rules alone", without_fixes(Path(tmp)))):
+            issue, log, _ = make_model(folder)
+            print(title)
+            for k, v in measure(issue, log, raw_lines).items():
+                print(f"  {k:14} {v:.3f}" if isinstance(v, float) else f"  {k:14} {v}")
