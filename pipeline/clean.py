@@ -356,6 +356,28 @@ UNIT_NOTE = re.compile(r"[（(]\s*(?:单位|單位|Unit)\s*[:：]", re.I)
 ABBREVIATION = re.compile(r"\b(?:vs|Fig|No|Inc|Ltd|Co|Corp|etc|e\.g|i\.e|Dr|Mr|Ms|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", re.I)
 
 
+def language_tags(blocks, ctx):
+    """Text in another script than the issue's is tagged with its language,
+    captions and image text too: Traditional Chinese so that the fonts draw
+    its glyphs, English so that it is set ragged and hyphenated, not
+    justified like Chinese, and read aloud as English."""
+    if not ctx.language.startswith("zh"):
+        return blocks
+    from .tables import TRAD_ONLY
+    simplified = not ctx.language.endswith(("Hant", "TW", "HK"))
+    for b in blocks:
+        if not isinstance(b, (Paragraph, ListBlock)) or b.lang is not None:
+            continue
+        if simplified and isinstance(b, Paragraph) and _traditional(b.text, TRAD_ONLY):
+            b.lang = "zh-Hant"
+        elif _latin_only(b.text) and not KANA.search(b.text):
+            b.lang = "en"
+        else:
+            continue
+        ctx.log.change("language_tags", b.span, b.text[:60], f"lang={b.lang}: " + b.text[:60])
+    return blocks
+
+
 def _traditional(t: str, trad: set) -> bool:
     """Written in Traditional script: three Traditional-only characters at
     least, one in seven of its Han characters (a Simplified sentence may
@@ -439,9 +461,6 @@ def image_text(blocks, ctx):
         ctx.log.change("image_text", b.span, b.text, "image text (charts and their sources): " + b.text)
     if zh and not ctx.language.endswith(("Hant", "TW", "HK")):
         from .tables import TRAD_ONLY
-        for b in blocks:   # captions too: the fonts must draw Traditional glyphs
-            if isinstance(b, Paragraph) and b.lang is None and _traditional(b.text, TRAD_ONLY):
-                b.lang = "zh-Hant"
         for n, b in enumerate(blocks):
             # a heading in Traditional script inside a Simplified issue is the
             # text of a logo or a quoted document, not a title of this issue
@@ -1000,6 +1019,7 @@ RULES = [
     ("running_heads", running_heads),
     ("captions", captions),
     ("image_text", image_text),
+    ("language_tags", language_tags),
     ("han_latin_spacing", han_latin_spacing),
     ("fullwidth_punctuation", fullwidth_punctuation),
     ("parallel_titles", parallel_titles),

@@ -74,6 +74,7 @@ class ListBlock(Block):
     items: list[list[Run]] = field(default_factory=list)
     start: int = 1
     marker: str = ""            # the first item's number as written ("04"), for titles set as items
+    lang: Optional[str] = None
     kind: str = "list"
 
     @property

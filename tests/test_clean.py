@@ -345,3 +345,13 @@ def test_a_word_cut_in_two_is_told_by_how_often_the_issue_uses_it(raw_2025_08):
     stats = HanStats.of(blocks)
     assert stats.surprise("试", "点") >= 3      # 试点: seen 6 times where 0.4 are expected
     assert stats.surprise("产", "工") < 1.3     # 产|工: chance neighbours
+
+
+def test_english_and_traditional_text_is_tagged_with_its_language():
+    blocks, log = run("正文一段，到此结束。\n\n"
+                      "- Redundant cores replace defective cores\n- Extra links reconnect fabric\n\n"
+                      "2020 IEEE 70th Electronic Components and Technology Conference\n\n"
+                      "（於中華人民共和國註冊成立的股份有限公司）\n\n"
+                      "TSMCのSoW(左)とCerebrasのWSE(右)\n")
+    assert [getattr(b, "lang", None) for b in blocks] == [None, "en", "en", "zh-Hant", "ja"]
+    assert sum(c.rule == "language_tags" for c in log.changes) == 3

@@ -153,6 +153,7 @@ def render_block(b: Block, ids: "IdMaker", shift: int = 0):
     if isinstance(b, ListBlock):
         lst = E("ol" if b.ordered else "ul", {"start": b.start if b.ordered and b.start != 1 else None,
                                               "id": ids.next("l")})
+        _lang(lst, b.lang)
         for item in b.items:
             li = sub(lst, "li")
             add_runs(li, item)
