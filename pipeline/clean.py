@@ -608,12 +608,13 @@ def _closes_a_word(t: str) -> bool:
     return k > 0 and t[k - 1] not in TERMINAL
 
 # particles and function words: a sentence does not begin or end with them
+PARTICLES = set("的了着过地得们和与及或")
 NO_SENTENCE_START = set("的们")   # not 了/过/得/地: 了解, 过去, 得到, 地方 begin sentences
 PREPOSITION_START = re.compile(r"^于(?!是)")   # "起步 | 于 20 世纪"; but 于是 opens sentences
 FIELD = re.compile(f"^[{HAN}]{{2,6}}[:：]")   # "联系人：…", "地址：…": a field, not a sentence
 # "环，才能…", "话题。使用…": no paragraph opens so (but two before a comma do: 其中，同时，此外，)
 SHORT_FIRST_CLAUSE = re.compile(f"^[{HAN}][，、。；：]|^[{HAN}]{{2}}[。；]")
-NO_TITLE_END = set("的和与及或为在对把被从向于将以而并且是之其由但因若即也都就又已")   # a title does not end on these
+NO_TITLE_END = set("的和与及或为在对把被从向于将以而并且是之其由但因若即也都就又已可")   # a title does not end on these
 NO_PARAGRAPH_START = set("，。、；：？！）》」』”’】,;:)%％")
 
 
@@ -715,15 +716,19 @@ def junction_evidence(head: str, tail: str, stats: HanStats, tail_alone=True) ->
         score, structural = score + 2, True
     if (SPLIT_DECIMAL_HEAD.search(head) and tail[:1].isdigit()) or (head[-1:].isdigit() and re.match(r"\.\d", tail)):
         score, structural = score + 3, True   # a number split at its decimal point
+    if re.search(r"\d\s*年$", head) and re.match(r"\d{1,2}\s*月", tail) or \
+            re.search(r"\d\s*月$", head) and re.match(r"\d{1,2}\s*日", tail):
+        score, structural = score + 3, True   # "成立于2001年" | "12月23日": a date split
     x, y = head[-1:], tail[:1]
     if y and y in NO_SENTENCE_START or SHORT_FIRST_CLAUSE.match(tail) or PREPOSITION_START.match(tail):
         score, structural = score + 2, True   # "的…", "环，才能…", "于 20 世纪": no paragraph begins so
-    if re.match(r"[（(][A-Za-z][A-Za-z0-9&/\-]{1,11}[)）]", tail) and (HAN_CHAR.match(x) or x.isalpha()):
+    if re.match(r"[（(][A-Za-z][A-Za-z0-9&/\-]{1,11}[)）]", tail) and (HAN_CHAR.match(x) or x.isalnum()):
         score, structural = score + 3, True   # "制造商 | （IDM）": the gloss of the word before it
     if (x.isascii() and x.isalnum() and re.match(r"-[A-Za-z0-9]", tail)
             or re.search(r"[A-Za-z]-$", head) and re.match(r"[A-Za-z]", tail)):
         score, structural = score + 3, True   # "RISC | -V", "Fab- | Lite": a hyphenated name split
-    if x and y and HAN_CHAR.match(x) and HAN_CHAR.match(y):
+    # a word rejoined; not across a particle ("的|企业" is frequent, but no word)
+    if x and y and HAN_CHAR.match(x) and HAN_CHAR.match(y) and x not in NO_TITLE_END and y not in PARTICLES:
         surprise = stats.surprise(x, y)
         score += 2 if surprise >= 3 else (1 if surprise >= 1.3 else 0)
     opener = FIRST_CLAUSE_PAIR.match(tail)
@@ -805,7 +810,8 @@ def _candidates(out, i, head, stats):
         crossed_sub = crossed_sub or isinstance(b, Heading)
         if not (isinstance(b, Paragraph) and b.role == "body"):
             continue
-        score, structural = junction_evidence(head, b.text, stats)
+        # evidence from the tail alone (it never opens a clause) speaks for the nearest head
+        score, structural = junction_evidence(head, b.text, stats, tail_alone=not found)
         if not (structural or _continues_prose(b)):
             continue
         if crossed_heading and not structural:
