@@ -6,19 +6,15 @@ table of `sources/<issue>/fixes.toml`), like markdown-it-py's ruler.
 """
 from __future__ import annotations
 
-import math
 import os
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
+from .junction import (
+    BRACKETS, HAN, HAN_CHAR, HanStats, NO_PARAGRAPH_START, NO_TITLE_END,
+    PROSE_MARKS, SPLIT_DECIMAL_HEAD, TERMINAL, closes_a_word, junction_evidence, unclosed)
 from .model import Block, Heading, ListBlock, Log, Paragraph, Run, Table, plain
 
-HAN = r"\u3400-\u9fff\uf900-\ufaff"
-HAN_CHAR = re.compile(f"[{HAN}]")
-# what a sentence, a clause list or a caption may end with
-TERMINAL = set("。！？；：…」』”’）》】〕］〉)]!?;:.…—")
-PROSE_MARKS = set("，。、；")
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 DISCLAIMER_HEAD = re.compile(r"^\s*\*?\s*免责声明\s*[:：]?\s*$")
 
@@ -212,6 +208,7 @@ def screenshot_text(blocks, ctx):
     return [b for n, b in enumerate(blocks) if n not in drop]
 
 
+FIELD = re.compile(f"^[{HAN}]{{2,6}}[:：]")   # "联系人：…", "地址：…": a field, not a sentence
 KANA = re.compile(r"[\u3040-\u30ff]")
 CAPTION = re.compile(r"^\s*(?:▲|△|图\s*\d|圖\s*\d|表\s*\d|Fig\.?\s*\d|Figure\s*\d|Table\s*\d)", re.I)
 SOURCE_LINE = re.compile(r"^\s*[(（]?\s*(?:资料|資料|数据|數據|图片|圖片)?(?:来源|來源)\s*[:：]|^\s*\(?\s*Source\s*:", re.I)
@@ -547,9 +544,6 @@ def _is_prose(p: Paragraph) -> bool:
     return p.role == "body" and len(t) >= 15 and any(c in PROSE_MARKS for c in t)
 
 
-SPLIT_DECIMAL_HEAD = re.compile(r"\d\.$")   # "持股46." | "96%": Chinese ends no sentence with "."
-
-
 DATE_END = re.compile(r"\d{4}\s*[.\-/年]\s*\d{1,2}\s*[.\-/月]\s*\d{1,2}\s*日?$")   # "…》，2022.4.29"
 
 
@@ -560,7 +554,7 @@ def _ends_open(p: Paragraph) -> bool:
     return bool(t) and (t[-1] not in TERMINAL or SPLIT_DECIMAL_HEAD.search(t) is not None and HAN_CHAR.search(t) is not None
                         # "…的“新势力”" | "企业，…": a quotation mark closes a word, not the sentence
                         # so do the brackets of a gloss or a title: "（HBM）" | "半导体…", "《…的通知》" | "（浙经信…）"
-                        or _closes_a_word(t) and _is_prose(p))
+                        or closes_a_word(t) and _is_prose(p))
 
 
 
@@ -591,159 +585,6 @@ def _is_weak_tail(p: Paragraph) -> bool:
     """A short line with no clause marks: a tail, or a slogan or label that is not."""
     t = p.text.strip()
     return len(t) < 15 and not any(c in PROSE_MARKS for c in t)
-
-
-BRACKETS = {"（": "）", "(": ")", "“": "”", "「": "」", "《": "》", "【": "】", "『": "』"}
-HALF_CLOSE = {"）": ")", ")": "）"}
-
-OPENER_OF = {c: o for o, c in BRACKETS.items()} | {")": "(", "’": "‘"}
-
-
-def _closes_a_word(t: str) -> bool:
-    """The text ends with a bracket or quotation that closes inside a sentence:
-    neither it nor what it encloses follows a sentence's end ("。（责任单位：…）")."""
-    if len(t) < 2 or t[-1] not in OPENER_OF or t[-2] in TERMINAL:
-        return False
-    k = t.rfind(OPENER_OF[t[-1]])
-    return k > 0 and t[k - 1] not in TERMINAL
-
-# particles and function words: a sentence does not begin or end with them
-PARTICLES = set("的了着过地得们和与及或")
-NO_SENTENCE_START = set("的们")   # not 了/过/得/地: 了解, 过去, 得到, 地方 begin sentences
-PREPOSITION_START = re.compile(r"^于(?!是)")   # "起步 | 于 20 世纪"; but 于是 opens sentences
-FIELD = re.compile(f"^[{HAN}]{{2,6}}[:：]")   # "联系人：…", "地址：…": a field, not a sentence
-# "环，才能…", "话题。使用…": no paragraph opens so (but two before a comma do: 其中，同时，此外，)
-SHORT_FIRST_CLAUSE = re.compile(f"^[{HAN}][，、。；：]|^[{HAN}]{{2}}[。；]")
-NO_TITLE_END = set("的和与及或为在对把被从向于将以而并且是之其由但因若即也都就又已可")   # a title does not end on these
-NO_PARAGRAPH_START = set("，。、；：？！）》」』”’】,;:)%％")
-
-
-def _unclosed(text: str) -> str | None:
-    """The closing bracket the text still owes, if any."""
-    stack = []
-    for ch in text:
-        if ch in BRACKETS:
-            stack.append(BRACKETS[ch])
-        elif stack and ch == stack[-1]:
-            stack.pop()
-    return stack[-1] if stack else None
-
-
-HAN_RUN_CHAR = re.compile(f"[{HAN}]")
-HAN_PAIR = re.compile(f"(?=([{HAN}][{HAN}]))")
-CLAUSE_MARKS = "。，、；：！？“”‘’（）《》「」『』【】()\n"
-CLAUSE_START_PAIR = re.compile(f"(?:^|(?<=[{CLAUSE_MARKS}]))(?=([{HAN}][{HAN}]))")
-CLAUSE_END_PAIR = re.compile(f"(?=([{HAN}][{HAN}])(?:[{CLAUSE_MARKS}]|$))")
-# two characters, a comma: an adverb or connective opening a sentence ("此外，"), or the
-# tail of a cut clause ("三中全会|精神，").  Those the issue opens sentences with elsewhere,
-# and these common ones, are openers
-SENTENCE_OPENER = re.compile(f"(?<=[。！？])([{HAN}]{{2}})，")
-FIRST_CLAUSE_PAIR = re.compile(f"^([{HAN}]{{2}})，")
-COMMON_OPENERS = set("此外 其中 目前 同时 然而 因此 据悉 为此 不过 另外 近日 当前 如今 对此 首先 其次 再次 最后 "
-                     "例如 比如 于是 同期 会上 日前 今日 今年 去年 未来 此前 随后 然后 其实 当然 显然 总之 可见 "
-                     "而且 并且 但是 所以 因而 从而 进而 此次 本次 近年 近期 期间 届时 其一 其二 其三 一是 二是 三是".split())
-RARE_AT_BOUNDARY = 0.05   # a pair seen at a clause boundary at most this often…
-SEEN_OFTEN = 8            # …in at least this many other places is inside a phrase
-
-
-@dataclass
-class HanStats:
-    """How often each Han character and each adjacent pair occurs in the
-    issue.  A cut inside a word (移动终|端, 提|供) rejoins into a pair that
-    occurs far more often than its characters' frequencies predict."""
-    chars: Counter
-    pairs: Counter
-    total: int
-    starts: Counter = field(default_factory=Counter)   # pair at a clause's start
-    ends: Counter = field(default_factory=Counter)     # pair at a clause's end
-    openers: Counter = field(default_factory=Counter)  # "此外，": a two-character clause opening a sentence
-
-    @classmethod
-    def of(cls, blocks) -> "HanStats":
-        text = "\n".join(b.text for b in blocks)
-        chars = Counter(HAN_RUN_CHAR.findall(text))
-        pairs = Counter(HAN_PAIR.findall(text))
-        starts = Counter(m.group(1) for m in CLAUSE_START_PAIR.finditer(text))
-        ends = Counter(m.group(1) for m in CLAUSE_END_PAIR.finditer(text))
-        openers = Counter(SENTENCE_OPENER.findall(text))
-        return cls(chars, pairs, max(sum(chars.values()), 1), starts, ends, openers)
-
-    def boundary_rate(self, pair: str, at: Counter) -> tuple[float, int]:
-        """How often `pair` stands at a clause boundary (`at` = starts or
-        ends) elsewhere in the issue, smoothed, and how often it occurs
-        elsewhere: the junction under test counts once in both."""
-        n = self.pairs.get(pair, 0) - 1
-        return (max(at.get(pair, 0) - 1, 0) + 0.5) / (max(n, 0) + 1), n
-
-    def surprise(self, x: str, y: str) -> float:
-        """-log10 of the chance that the pair xy occurs as often as it does
-        if its characters fell together at random (Poisson): 3 means one in
-        a thousand.  A word cut in two (试|点, 6 times where 0.4 are expected)
-        is surprising; a chance neighbour (产|工) is not."""
-        n = self.pairs.get(x + y, 0)
-        if not n:
-            return 0.0
-        expected = self.chars[x] * self.chars[y] / self.total
-        term = math.exp(-expected)
-        below = 0.0
-        for k in range(n):   # P(X < n)
-            below += term
-            term *= expected / (k + 1)
-        return -math.log10(max(1.0 - below, 1e-300))
-
-
-
-def junction_evidence(head: str, tail: str, stats: HanStats, tail_alone=True) -> tuple[float, bool]:
-    """(score, structural) for reading `tail` straight after `head`.
-
-    Structural evidence (a bracket closed, a clause mark that cannot start a
-    paragraph, a Latin word split) is enough to cross a heading; a word
-    rejoined only ranks candidates."""
-    tail = tail.lstrip()
-    score, structural = 0.0, False
-    owed = _unclosed(head)
-    if owed:
-        closers = {owed, HALF_CLOSE.get(owed, owed)}
-        cut = min((tail.find(c) for c in closers if c in tail), default=-1)
-        openers = {o for o, c in BRACKETS.items() if c in closers}
-        if 0 <= cut < 120 and not any(o in tail[:cut] for o in openers):   # an English title may stand inside
-            score, structural = score + 3, True
-    if head[-1:] in BRACKETS:
-        score, structural = score + 3, True   # "I2C（" | "Inter-Integrated Circuit：…"
-    if tail[:1] in NO_PARAGRAPH_START:
-        score, structural = score + 3, True
-    if head[-1:].isascii() and head[-1:].isalpha() and tail[:1].islower():
-        score, structural = score + 2, True
-    if (SPLIT_DECIMAL_HEAD.search(head) and tail[:1].isdigit()) or (head[-1:].isdigit() and re.match(r"\.\d", tail)):
-        score, structural = score + 3, True   # a number split at its decimal point
-    if re.search(r"\d\s*年$", head) and re.match(r"\d{1,2}\s*月", tail) or \
-            re.search(r"\d\s*月$", head) and re.match(r"\d{1,2}\s*日", tail):
-        score, structural = score + 3, True   # "成立于2001年" | "12月23日": a date split
-    x, y = head[-1:], tail[:1]
-    if y and y in NO_SENTENCE_START or SHORT_FIRST_CLAUSE.match(tail) or PREPOSITION_START.match(tail):
-        score, structural = score + 2, True   # "的…", "环，才能…", "于 20 世纪": no paragraph begins so
-    if re.match(r"[（(][A-Za-z][A-Za-z0-9&/\-]{1,11}[)）]", tail) and (HAN_CHAR.match(x) or x.isalnum()):
-        score, structural = score + 3, True   # "制造商 | （IDM）": the gloss of the word before it
-    if (x.isascii() and x.isalnum() and re.match(r"-[A-Za-z0-9]", tail)
-            or re.search(r"[A-Za-z]-$", head) and re.match(r"[A-Za-z]", tail)):
-        score, structural = score + 3, True   # "RISC | -V", "Fab- | Lite": a hyphenated name split
-    # a word rejoined; not across a particle ("的|企业" is frequent, but no word)
-    if x and y and HAN_CHAR.match(x) and HAN_CHAR.match(y) and x not in NO_TITLE_END and y not in PARTICLES:
-        surprise = stats.surprise(x, y)
-        score += 2 if surprise >= 3 else (1 if surprise >= 1.3 else 0)
-    opener = FIRST_CLAUSE_PAIR.match(tail)
-    if tail_alone and opener and opener.group(1) not in COMMON_OPENERS and not stats.openers[opener.group(1)]:
-        score += 2   # "精神，加快…", "数据，目前…": no sentence of the issue opens so
-    elif _inside_phrase(head[-2:], stats.ends, stats) or tail_alone and _inside_phrase(tail[:2], stats.starts, stats):
-        score += 2   # "募集|说明书", "显示|领域": the issue never ends or begins a clause so
-    return score, structural
-
-
-def _inside_phrase(pair: str, at: Counter, stats: HanStats) -> bool:
-    if len(pair) < 2 or not (HAN_CHAR.match(pair[0]) and HAN_CHAR.match(pair[1])):
-        return False
-    rate, seen = stats.boundary_rate(pair, at)
-    return seen >= SEEN_OFTEN and rate <= RARE_AT_BOUNDARY
 
 
 MAX_STEPS = 8       # paragraphs and headings that may stand between two halves
@@ -923,7 +764,7 @@ def _join_once(blocks, ctx, stats):
             sep = "" if (HAN_CHAR.match(last[-1]) or HAN_CHAR.match(b.text[0])
                          or not last[-1].isalnum() or not b.text[0].isalnum()) else " "
             tail = b.runs
-            if _unclosed(last) == "）":   # （平|台) joined: the closer takes the opener's width
+            if unclosed(last) == "）":   # （平|台) joined: the closer takes the opener's width
                 cut = b.text.find(")")
                 if 0 <= cut < b.text.find("）") % 10**6:
                     tail = edit_runs(b.runs, re.compile(r"\)"), lambda m: {m.start(): "）"} if m.start() == cut else {})

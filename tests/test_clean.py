@@ -340,7 +340,7 @@ def test_a_two_character_clause_no_sentence_of_the_issue_opens_with_is_a_tail(ra
 
 
 def test_a_word_cut_in_two_is_told_by_how_often_the_issue_uses_it(raw_2025_08):
-    from pipeline.clean import HanStats
+    from pipeline.junction import HanStats
     blocks, _ = run(raw_2025_08)
     stats = HanStats.of(blocks)
     assert stats.surprise("试", "点") >= 3      # 试点: seen 6 times where 0.4 are expected
