@@ -223,6 +223,7 @@ COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)\s|Copyright\b|版权所有)|^\s*\d{4}\s
 PERSON_CAPTION = re.compile(
     f"(?:司长|部长|局长|厅长|处长|市长|省长|主任|院长|校长|所长|会长|理事长|董事长|秘书长|总经理|总裁|总监|"
     f"主席|书记|教授|院士|研究员|创始人|负责人|首席执行官|CEO|CTO)[{HAN}]{{2,3}}$")
+UNIT_NOTE = re.compile(r"[（(]\s*(?:单位|單位|Unit)\s*[:：]", re.I)   # "（单位：亿元）" titles a chart
 # what a field of a notice or a colophon is called ("地址：…"); other "X：Y"
 # lines are titles ("聚碲氧烷：理想的 EUV 光刻胶材料")
 FIELD_NAMES = re.compile(
@@ -270,12 +271,14 @@ def _between_prose(blocks, n) -> bool:
         return False
     before, after = blocks[n - 1], blocks[n + 1]
     t = blocks[n].text.strip()
+    if t[:1] in "（(【[":
+        return False   # "（…）" is an editor's note
+    finished = isinstance(before, Paragraph) and before.role == "body" and before.text.rstrip()[-1:] in TERMINAL
+    prose_after = isinstance(after, Paragraph) and after.role == "body" and _is_prose(after)
     # before a heading: a figure's caption at a section's end, but not the
-    # article's own last line ("（来源：…）", "编辑：…")
-    closing = SOURCE_LINE.match(t) or FIELD.match(t) or _all_bold(blocks[n])
-    return t[:1] not in "（(【[" and (isinstance(before, Paragraph) and before.role == "body" and before.text.rstrip()[-1:] in TERMINAL
-            and (isinstance(after, Paragraph) and after.role == "body" and _is_prose(after)
-                 or isinstance(after, Heading) and not closing))   # "（…）" is an editor's note
+    # article's own last line ("（来源：…）", "编辑：…") nor a bold sub-title
+    section_end = isinstance(after, Heading) and not (SOURCE_LINE.match(t) or FIELD.match(t) or _all_bold(blocks[n]))
+    return finished and (prose_after or section_end)
 
 
 def _all_bold(b) -> bool:
@@ -347,12 +350,6 @@ def captions(blocks, ctx):
     return blocks
 
 
-UNIT_NOTE = re.compile(r"[（(]\s*(?:单位|單位|Unit)\s*[:：]", re.I)
-
-
-ABBREVIATION = re.compile(r"\b(?:vs|Fig|No|Inc|Ltd|Co|Corp|etc|e\.g|i\.e|Dr|Mr|Ms|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", re.I)
-
-
 def language_tags(blocks, ctx):
     """Text in another script than the issue's is tagged with its language,
     captions and image text too: Traditional Chinese so that the fonts draw
@@ -381,6 +378,10 @@ def _traditional(t: str, trad: set) -> bool:
     quote a name in Traditional)."""
     k = sum(c in trad for c in t)
     return k >= 3 and 7 * k >= len(HAN_CHAR.findall(t))
+
+
+ABBREVIATION = re.compile(r"\b(?:vs|Fig|No|Inc|Ltd|Co|Corp|etc|e\.g|i\.e|Dr|Mr|Ms|St|Jan|Feb|Mar|Apr|Jun|"
+                          r"Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", re.I)
 
 
 def _english_sentences(t: str) -> bool:
@@ -445,10 +446,9 @@ def image_text(blocks, ctx):
             why = "lines of a chart or slide"
         elif zh and _latin_only(t) and len(t) < 160 and not _english_sentences(t):
             why = "English text of a chart or image"
-        elif zh and _traditional(t, TRAD) and not ctx.language.endswith(("Hant", "TW", "HK")):
-            b.lang = "zh-Hant"   # so that the fonts draw Traditional glyphs
-            if len(lines) >= 2 or not any(c in "，。" for c in t):   # prose copied from a prospectus stays prose
-                why = "lines of a document in Traditional script, quoted as an image"
+        elif zh and _traditional(t, TRAD) and not ctx.language.endswith(("Hant", "TW", "HK")) \
+                and (len(lines) >= 2 or not any(c in "，。" for c in t)):   # prose copied from a prospectus stays prose
+            why = "lines of a document in Traditional script, quoted as an image"   # language_tags tags it
         if why:
             b.role = "figure-text"
             ctx.log.change("image_text", b.span, t, "image text: " + t)
@@ -551,11 +551,11 @@ def _ends_open(p: Paragraph) -> bool:
     t = p.text.rstrip()
     if DATE_END.search(t):
         return False   # a reference or a dateline ends with its date
-    return bool(t) and (t[-1] not in TERMINAL or SPLIT_DECIMAL_HEAD.search(t) is not None and HAN_CHAR.search(t) is not None
-                        # "…的“新势力”" | "企业，…": a quotation mark closes a word, not the sentence
-                        # so do the brackets of a gloss or a title: "（HBM）" | "半导体…", "《…的通知》" | "（浙经信…）"
+    return bool(t) and (t[-1] not in TERMINAL
+                        or SPLIT_DECIMAL_HEAD.search(t) is not None and HAN_CHAR.search(t) is not None
+                        # a quotation closes a word, not the sentence ("…的“新势力”" | "企业，…"); so do
+                        # the brackets of a gloss or a title ("（HBM）" | "半导体…", "《…通知》" | "（浙经信…）")
                         or closes_a_word(t) and _is_prose(p))
-
 
 
 def _continues_prose(p: Paragraph) -> bool:

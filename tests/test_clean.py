@@ -354,4 +354,5 @@ def test_english_and_traditional_text_is_tagged_with_its_language():
                       "（於中華人民共和國註冊成立的股份有限公司）\n\n"
                       "TSMCのSoW(左)とCerebrasのWSE(右)\n")
     assert [getattr(b, "lang", None) for b in blocks] == [None, "en", "en", "zh-Hant", "ja"]
-    assert sum(c.rule == "language_tags" for c in log.changes) == 3
+    # each item's block (merged into one list later), the English line, the Traditional one
+    assert sum(c.rule == "language_tags" for c in log.changes) == 4
