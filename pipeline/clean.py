@@ -25,6 +25,14 @@ class Context:
     magazine: dict = field(default_factory=dict)
     disabled: set = field(default_factory=set)
     language: str = "zh-CN"
+    stats: HanStats | None = None
+
+    def han_stats(self, blocks) -> HanStats:
+        """The issue's character statistics, counted once, before any join
+        (so that no junction counts itself)."""
+        if self.stats is None:
+            self.stats = HanStats.of(blocks)
+        return self.stats
 
 
 # ---------------------------------------------------------------- run editing
@@ -303,18 +311,15 @@ def running_heads(blocks, ctx):
 def captions(blocks, ctx):
     """Photo and figure captions (▲ …, 图1 …, Fig. 1. …) and the title line
     just above a table are set as captions, never joined into prose."""
-    stats = None
     for n, b in _paragraphs(blocks):
         t = b.text.strip()
         before_table = n + 1 < len(blocks) and isinstance(blocks[n + 1], Table)
         if before_table and _is_title_line(t):
-            stats = stats or HanStats.of(blocks)
-            before_table = not _goes_on_after_table(blocks, n, stats)
+            before_table = not _goes_on_after_table(blocks, n, ctx.han_stats(blocks))
         if not before_table and _between_prose(blocks, n) and _is_title_line(t) and len(t) < 30 \
                 and not FIELD_NAMES.match(t):
-            stats = stats or HanStats.of(blocks)
             # a photo's caption, unless a paragraph nearby plainly goes on with it
-            before_table = not _goes_on_nearby(blocks, n, stats)
+            before_table = not _goes_on_nearby(blocks, n, ctx.han_stats(blocks))
         kana = ctx.language.startswith("zh") and KANA.search(t) and len(t) < 100 and "\n" not in t
         prev = blocks[n - 1] if n > 0 else None
         after_caption = (isinstance(prev, Paragraph) and prev.role == "caption" and "\n" not in t
@@ -328,8 +333,7 @@ def captions(blocks, ctx):
                                       # a credit with a Chinese title (an English one is image text)
                                       or len(t) < 200 and COPYRIGHT.match(t) and HAN_CHAR.search(t))
         if after_caption or pictured:   # unless a paragraph nearby plainly goes on with it
-            stats = stats or HanStats.of(blocks)
-            if _goes_on_nearby(blocks, n, stats):
+            if _goes_on_nearby(blocks, n, ctx.han_stats(blocks)):
                 after_caption = pictured = False
         if ((CAPTION.match(t) and len(t) < 100 and "\n" not in t) or (before_table and _is_title_line(t))
                 or kana or after_caption or pictured):
@@ -376,7 +380,9 @@ def _traditional(t: str, trad: set) -> bool:
     """Written in Traditional script: three Traditional-only characters at
     least, one in seven of its Han characters (a Simplified sentence may
     quote a name in Traditional)."""
-    k = sum(c in trad for c in t)
+    if trad.isdisjoint(t):
+        return False
+    k = sum(map(trad.__contains__, t))
     return k >= 3 and 7 * k >= len(HAN_CHAR.findall(t))
 
 
@@ -707,7 +713,7 @@ def _append(a, runs):
 
 def join_page_breaks(blocks, ctx):
     """Join until nothing more joins, so that the rule is idempotent."""
-    stats = HanStats.of(blocks)   # of the text as extracted: no junction counts itself
+    stats = ctx.han_stats(blocks)
     while True:
         n = len(blocks)
         blocks = _join_once(blocks, ctx, stats)
@@ -787,13 +793,13 @@ def stranded_text(blocks, ctx):
     cuts = [c.link for c in ctx.log.changes if c.rule == "join_page_breaks" and c.link and c.link[0] < c.link[1]]
     if not cuts:
         return blocks
-    inside = lambda b: any(h < b.span.start and b.span.end < t for h, t in cuts)
-    recast = {b.span for b in blocks if inside(b) and "keep" not in b.editor}
+    stranded = [any(h < b.span.start and b.span.end < t for h, t in cuts) and "keep" not in b.editor for b in blocks]
+    recast = {b.span for b, s in zip(blocks, stranded) if s}
     # they are no cut texts left unjoined after all
     ctx.log.warnings[:] = [w for w in ctx.log.warnings if not (w.rule == "join_page_breaks" and w.span in recast)]
     out = []
     for n, b in enumerate(blocks):
-        if "keep" in b.editor or not inside(b):
+        if not stranded[n]:
             out.append(b)
         elif isinstance(b, Heading) and n + 1 < len(blocks) and isinstance(blocks[n + 1], Table):
             out.append(Paragraph(b.span, runs=b.runs, role="caption"))   # the table's title

@@ -55,7 +55,7 @@ def unclosed(text: str) -> str | None:
 
 
 HAN_PAIR = re.compile(f"(?=([{HAN}][{HAN}]))")
-CLAUSE_MARKS = "。，、；：！？“”‘’（）《》「」『』【】()\n"
+CLAUSE_MARKS = "。，、；：！？“”‘’（）《》「」『』【】(),;:!?\n"   # half-width too: counted before they turn full
 CLAUSE_START_PAIR = re.compile(f"(?:^|(?<=[{CLAUSE_MARKS}]))(?=([{HAN}][{HAN}]))")
 CLAUSE_END_PAIR = re.compile(f"(?=([{HAN}][{HAN}])(?:[{CLAUSE_MARKS}]|$))")
 # two characters, a comma: an adverb or connective opening a sentence ("此外，"), or the
