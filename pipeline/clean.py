@@ -872,9 +872,9 @@ RULES = [
     ("running_heads", running_heads),
     ("captions", captions),
     ("image_text", image_text),
-    ("language_tags", language_tags),
     ("han_latin_spacing", han_latin_spacing),
     ("fullwidth_punctuation", fullwidth_punctuation),
+    ("language_tags", language_tags),       # after house style: a line quoted in Traditional keeps it too
     ("parallel_titles", parallel_titles),
     ("join_page_breaks", join_page_breaks),
     ("stranded_text", stranded_text),
