@@ -66,7 +66,7 @@ FIRST_CLAUSE_PAIR = re.compile(f"^([{HAN}]{{2}})，")
 COMMON_OPENERS = set("此外 其中 目前 同时 然而 因此 据悉 为此 不过 另外 近日 当前 如今 对此 首先 其次 再次 最后 "
                      "例如 比如 于是 同期 会上 日前 今日 今年 去年 未来 此前 随后 然后 其实 当然 显然 总之 可见 "
                      "而且 并且 但是 所以 因而 从而 进而 此次 本次 近年 近期 期间 届时 其一 其二 其三 一是 二是 三是".split())
-RARE_AT_BOUNDARY = 0.05   # a pair seen at a clause boundary at most this often…
+RARE_AT_BOUNDARY = 0.1   # a pair seen at a clause boundary at most this often…
 SEEN_OFTEN = 8            # …in at least this many other places is inside a phrase
 
 
