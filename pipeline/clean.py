@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .junction import (
-    BRACKETS, HAN, HAN_CHAR, HanStats, NO_PARAGRAPH_START, NO_TITLE_END,
+    BRACKETS, HAN, HAN_CHAR, HanStats, NO_PARAGRAPH_START, NO_TITLE_END, POSTS,
     PROSE_MARKS, SPLIT_DECIMAL_HEAD, TERMINAL, closes_a_word, junction_evidence, unclosed)
 from .model import Block, Heading, ListBlock, Log, Paragraph, Run, Table, plain
 
@@ -228,9 +228,7 @@ PICTURE_CUE = re.compile(
     r"|(?:左|右|上|下)(?:侧|边|方|图|角)(?:为|是|的照片)|照片|示意图|截图|结构图|外观图")
 COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)\s|Copyright\b|版权所有)|^\s*\d{4}\s+Copyright\b", re.I)
 # "科技部七司副司长秦浩源": a photo of a person is captioned with post and name
-PERSON_CAPTION = re.compile(
-    f"(?:司长|部长|局长|厅长|处长|市长|省长|主任|院长|校长|所长|会长|理事长|董事长|秘书长|总经理|总裁|总监|"
-    f"主席|书记|教授|院士|研究员|创始人|负责人|首席执行官|CEO|CTO)[{HAN}]{{2,3}}$")
+PERSON_CAPTION = re.compile(f"(?:{POSTS})[{HAN}]{{2,3}}$")
 UNIT_NOTE = re.compile(r"[（(]\s*(?:单位|單位|Unit)\s*[:：]", re.I)   # "（单位：亿元）" titles a chart
 # what a field of a notice or a colophon is called ("地址：…"); other "X：Y"
 # lines are titles ("聚碲氧烷：理想的 EUV 光刻胶材料")

@@ -40,6 +40,10 @@ PREPOSITION_START = re.compile(r"^于(?!是)")   # "起步 | 于 20 世纪"; but
 # "环，才能…", "话题。使用…": no paragraph opens so (but two before a comma do: 其中，同时，此外，)
 SHORT_FIRST_CLAUSE = re.compile(f"^[{HAN}][，、。；：]|^[{HAN}]{{2}}[。；]")
 NO_TITLE_END = set("的和与及或为在对把被从向于将以而并且是之其由但因若即也都就又已可")   # a title does not end on these
+# posts a person is named after ("副市长曹小明"): a post and one character is a name cut in two
+POSTS = ("司长|部长|局长|厅长|处长|市长|省长|主任|院长|校长|所长|会长|理事长|董事长|秘书长|总经理|总裁|总监|"
+         "主席|书记|教授|院士|研究员|创始人|负责人|首席执行官|CEO|CTO")
+NAME_CUT = re.compile(f"(?:{POSTS})[{HAN}]$")
 NO_PARAGRAPH_START = set("，。、；：？！）》」』”’】,;:)%％")
 
 
@@ -140,6 +144,8 @@ def junction_evidence(head: str, tail: str, stats: HanStats, tail_alone=True) ->
         score, structural = score + 2, True
     if (SPLIT_DECIMAL_HEAD.search(head) and tail[:1].isdigit()) or (head[-1:].isdigit() and re.match(r"\.\d", tail)):
         score, structural = score + 3, True   # a number split at its decimal point
+    if NAME_CUT.search(head) and HAN_CHAR.match(tail[:1] or " "):
+        score, structural = score + 3, True   # "副市长曹" | "小明作市情推介"
     if re.search(r"\d\s*年$", head) and re.match(r"\d{1,2}\s*月", tail) or \
             re.search(r"\d\s*月$", head) and re.match(r"\d{1,2}\s*日", tail):
         score, structural = score + 3, True   # "成立于2001年" | "12月23日": a date split

@@ -300,6 +300,7 @@ def test_cuts_at_numbers_brackets_and_names_rejoin(raw_2025_08):
             ("采用创新驱动的 Fab-Lite 集成器件制造商", "（IDM）"),          # a gloss of the word before
             ("要以更加积极主动的姿态融入并丰富 RISC", "-V 全球生态"),       # a hyphenated name
             ("中国 EDA 行业起步", "于 20 世纪"),                            # no paragraph opens on 于
+            ("芜湖市人民政府副市长曹", "小明作市情推介"),                   # a post, then half a name
             ("具有创新力、专注力、成长力、品牌影响力的“新势力”", "企业，为杭州市")]   # a quotation closes a word
     for k, (head, tail) in enumerate(cuts):
         raw = _recut(raw_2025_08.replace("\\", ""), head, tail, ["天堂之芯", "甲\t1\n乙\t2"][k % 2])
