@@ -11,8 +11,8 @@ whole issue is cleaned again; each cut sentence must come back whole.  No editor
 Measured (seed below, 150 cuts): 148 rejoined, 98.7 % (seeds 5, 11, 21, 22:
 144, 148, 143, 144; 96.9 % over the five).  The misses are cuts in a
 paragraph's first clause with no evidence at the junction ("为贯彻党的二十届
-三中" | "全会精神，…": too seldom seen in the issue to tell), a person's name
-cut in two ("副市长曹" | "小明作…"), a head that ends a clause with ；or —,
+三中" | "全会精神，…": too seldom seen in the issue to tell), a name cut in two
+with no post before it ("专家陈大" | "为教授…"), a head that ends a clause with ；or —,
 and cuts in a chart's text that the cut itself turns into image text.  Such a
 head looks like a title or caption, and the rules leave it rather than join a
 real title to the prose after it.
