@@ -120,43 +120,88 @@ class HanStats:
         return -math.log10(max(1.0 - below, 1e-300))
 
 
+# ---------------------------------------------------------------- structural signs
+# that `tail` goes on with `head`: each is enough to cross a heading between the halves
+
+def _closes_a_bracket(head, tail):
+    """"（平" | "台)联合": the tail closes what the head opened (an English title may stand inside)."""
+    owed = unclosed(head)
+    if not owed:
+        return False
+    closers = {owed, HALF_CLOSE.get(owed, owed)}
+    cut = min((tail.find(c) for c in closers if c in tail), default=-1)
+    openers = {o for o, c in BRACKETS.items() if c in closers}
+    return 0 <= cut < 120 and not any(o in tail[:cut] for o in openers)
+
+
+def _opens_a_bracket(head, tail):
+    """"I2C（" | "Inter-Integrated Circuit：…": the head ends inside a bracket."""
+    return head[-1:] in BRACKETS
+
+
+def _no_paragraph_opens_so(head, tail):
+    """"增长7.2" | "%；进口", "…" | "，…": punctuation that opens no paragraph."""
+    return tail[:1] in NO_PARAGRAPH_START
+
+
+def _latin_word_split(head, tail):
+    """"Semi" | "conductor"."""
+    return head[-1:].isascii() and head[-1:].isalpha() and tail[:1].islower()
+
+
+def _number_split(head, tail):
+    """"持股46." | "96%", "7959" | ".62万股": a number split at its decimal point."""
+    return bool(SPLIT_DECIMAL_HEAD.search(head) and tail[:1].isdigit()
+                or head[-1:].isdigit() and re.match(r"\.\d", tail))
+
+
+def _name_split(head, tail):
+    """"副市长曹" | "小明作市情推介": a post and one character is half a name."""
+    return bool(NAME_CUT.search(head) and HAN_CHAR.match(tail[:1] or " "))
+
+
+def _date_split(head, tail):
+    """"成立于2001年" | "12月23日"."""
+    return bool(re.search(r"\d\s*年$", head) and re.match(r"\d{1,2}\s*月", tail)
+                or re.search(r"\d\s*月$", head) and re.match(r"\d{1,2}\s*日", tail))
+
+
+def _opens_no_sentence(head, tail):
+    """"的…", "环，才能…", "话题。使用…", "于 20 世纪…": no paragraph begins so."""
+    return bool(tail[:1] in NO_SENTENCE_START or SHORT_FIRST_CLAUSE.match(tail) or PREPOSITION_START.match(tail))
+
+
+def _gloss(head, tail):
+    """"制造商" | "（IDM）业务模式": the gloss of the word before it."""
+    x = head[-1:]
+    return bool(re.match(r"[（(][A-Za-z][A-Za-z0-9&/\-]{1,11}[)）]", tail) and (HAN_CHAR.match(x) or x.isalnum()))
+
+
+def _hyphenated_name_split(head, tail):
+    """"RISC" | "-V", "Fab-" | "Lite"."""
+    x = head[-1:]
+    return bool(x.isascii() and x.isalnum() and re.match(r"-[A-Za-z0-9]", tail)
+                or re.search(r"[A-Za-z]-$", head) and re.match(r"[A-Za-z]", tail))
+
+
+STRUCTURAL_SIGNS = [(3, _closes_a_bracket), (3, _opens_a_bracket), (3, _no_paragraph_opens_so),
+                    (2, _latin_word_split), (3, _number_split), (3, _name_split), (3, _date_split),
+                    (2, _opens_no_sentence), (3, _gloss), (3, _hyphenated_name_split)]
+
 
 def junction_evidence(head: str, tail: str, stats: HanStats, tail_alone=True) -> tuple[float, bool]:
     """(score, structural) for reading `tail` straight after `head`.
 
-    Structural evidence (a bracket closed, a clause mark that cannot start a
-    paragraph, a Latin word split) is enough to cross a heading; a word
-    rejoined only ranks candidates."""
+    A structural sign (STRUCTURAL_SIGNS) is enough to cross a heading; what
+    the issue's statistics say (a word rejoined, a pair that never ends or
+    opens a clause) only ranks candidates.  `tail_alone`: count the evidence
+    the tail gives by itself (it speaks for the nearest head only)."""
     tail = tail.lstrip()
     score, structural = 0.0, False
-    owed = unclosed(head)
-    if owed:
-        closers = {owed, HALF_CLOSE.get(owed, owed)}
-        cut = min((tail.find(c) for c in closers if c in tail), default=-1)
-        openers = {o for o, c in BRACKETS.items() if c in closers}
-        if 0 <= cut < 120 and not any(o in tail[:cut] for o in openers):   # an English title may stand inside
-            score, structural = score + 3, True
-    if head[-1:] in BRACKETS:
-        score, structural = score + 3, True   # "I2C（" | "Inter-Integrated Circuit：…"
-    if tail[:1] in NO_PARAGRAPH_START:
-        score, structural = score + 3, True
-    if head[-1:].isascii() and head[-1:].isalpha() and tail[:1].islower():
-        score, structural = score + 2, True
-    if (SPLIT_DECIMAL_HEAD.search(head) and tail[:1].isdigit()) or (head[-1:].isdigit() and re.match(r"\.\d", tail)):
-        score, structural = score + 3, True   # a number split at its decimal point
-    if NAME_CUT.search(head) and HAN_CHAR.match(tail[:1] or " "):
-        score, structural = score + 3, True   # "副市长曹" | "小明作市情推介"
-    if re.search(r"\d\s*年$", head) and re.match(r"\d{1,2}\s*月", tail) or \
-            re.search(r"\d\s*月$", head) and re.match(r"\d{1,2}\s*日", tail):
-        score, structural = score + 3, True   # "成立于2001年" | "12月23日": a date split
+    for points, sign in STRUCTURAL_SIGNS:
+        if sign(head, tail):
+            score, structural = score + points, True
     x, y = head[-1:], tail[:1]
-    if y and y in NO_SENTENCE_START or SHORT_FIRST_CLAUSE.match(tail) or PREPOSITION_START.match(tail):
-        score, structural = score + 2, True   # "的…", "环，才能…", "于 20 世纪": no paragraph begins so
-    if re.match(r"[（(][A-Za-z][A-Za-z0-9&/\-]{1,11}[)）]", tail) and (HAN_CHAR.match(x) or x.isalnum()):
-        score, structural = score + 3, True   # "制造商 | （IDM）": the gloss of the word before it
-    if (x.isascii() and x.isalnum() and re.match(r"-[A-Za-z0-9]", tail)
-            or re.search(r"[A-Za-z]-$", head) and re.match(r"[A-Za-z]", tail)):
-        score, structural = score + 3, True   # "RISC | -V", "Fab- | Lite": a hyphenated name split
     # a word rejoined; not across a particle ("的|企业" is frequent, but no word)
     if x and y and HAN_CHAR.match(x) and HAN_CHAR.match(y) and x not in NO_TITLE_END and y not in PARTICLES:
         surprise = stats.surprise(x, y)
