@@ -10,6 +10,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from zhon import cedict
+
 from .junction import (
     BRACKETS, HAN, HAN_CHAR, HanStats, NO_PARAGRAPH_START, NO_TITLE_END, POSTS,
     PROSE_MARKS, SPLIT_DECIMAL_HEAD, TERMINAL, closes_a_word, junction_evidence, unclosed)
@@ -218,6 +220,9 @@ def screenshot_text(blocks, ctx):
 
 FIELD = re.compile(f"^[{HAN}]{{2,6}}[:：]")   # "联系人：…", "地址：…": a field, not a sentence
 KANA = re.compile(r"[\u3040-\u30ff]")
+# characters written only in Traditional script (CC-CEDICT, via zhon); 於 is
+# listed as Simplified too, but a Simplified text writes 于
+TRAD_ONLY = (set(cedict.traditional) - set(cedict.simplified)) | {"於"}
 CAPTION = re.compile(r"^\s*(?:▲|△|图\s*\d|圖\s*\d|表\s*\d|Fig\.?\s*\d|Figure\s*\d|Table\s*\d)", re.I)
 SOURCE_LINE = re.compile(r"^\s*[(（]?\s*(?:资料|資料|数据|數據|图片|圖片)?(?:来源|來源)\s*[:：]|^\s*\(?\s*Source\s*:", re.I)
 
@@ -249,10 +254,10 @@ def _goes_on_after_table(blocks, n, stats) -> bool:
     return _goes_on(blocks, n, after, stats)
 
 
-def _goes_on(blocks, n, after, stats, nearest=True) -> bool:
+def _goes_on(blocks, n, after, stats) -> bool:
     if not isinstance(after, Paragraph):
         return False
-    score, structural = junction_evidence(blocks[n].text, after.text, stats, tail_alone=nearest)
+    score, structural = junction_evidence(blocks[n].text, after.text, stats)
     return structural or score >= 2
 
 
@@ -359,12 +364,11 @@ def language_tags(blocks, ctx):
     justified like Chinese, and read aloud as English."""
     if not ctx.language.startswith("zh"):
         return blocks
-    from .tables import TRAD_ONLY
     simplified = not ctx.language.endswith(("Hant", "TW", "HK"))
     for b in blocks:
         if not isinstance(b, (Paragraph, ListBlock)) or b.lang is not None:
             continue
-        if simplified and isinstance(b, Paragraph) and _traditional(b.text, TRAD_ONLY):
+        if simplified and isinstance(b, Paragraph) and _traditional(b.text):
             b.lang = "zh-Hant"
         elif _latin_only(b.text) and not KANA.search(b.text):
             b.lang = "en"
@@ -374,13 +378,13 @@ def language_tags(blocks, ctx):
     return blocks
 
 
-def _traditional(t: str, trad: set) -> bool:
+def _traditional(t: str) -> bool:
     """Written in Traditional script: three Traditional-only characters at
     least, one in seven of its Han characters (a Simplified sentence may
     quote a name in Traditional)."""
-    if trad.isdisjoint(t):
+    if TRAD_ONLY.isdisjoint(t):
         return False
-    k = sum(map(trad.__contains__, t))
+    k = sum(map(TRAD_ONLY.__contains__, t))
     return k >= 3 and 7 * k >= len(HAN_CHAR.findall(t))
 
 
@@ -439,7 +443,6 @@ def image_text(blocks, ctx):
     English lines in a Chinese issue (chart titles, legends, © lines,
     a chart's source).  A long English passage is prose (a quoted press
     release) and stays."""
-    from .tables import TRAD_ONLY as TRAD
     zh = ctx.language.startswith("zh")
     for n, b in _paragraphs(blocks):
         lines = _lines(b)
@@ -450,7 +453,7 @@ def image_text(blocks, ctx):
             why = "lines of a chart or slide"
         elif zh and _latin_only(t) and len(t) < 160 and not _english_sentences(t):
             why = "English text of a chart or image"
-        elif zh and _traditional(t, TRAD) and not ctx.language.endswith(("Hant", "TW", "HK")) \
+        elif zh and _traditional(t) and not ctx.language.endswith(("Hant", "TW", "HK")) \
                 and (len(lines) >= 2 or not any(c in "，。" for c in t)):   # prose copied from a prospectus stays prose
             why = "lines of a document in Traditional script, quoted as an image"   # language_tags tags it
         if why:
@@ -461,7 +464,6 @@ def image_text(blocks, ctx):
         b.role = "figure-text"
         ctx.log.change("image_text", b.span, b.text, "image text (charts and their sources): " + b.text)
     if zh and not ctx.language.endswith(("Hant", "TW", "HK")):
-        from .tables import TRAD_ONLY
         for n, b in enumerate(blocks):
             # a heading in Traditional script inside a Simplified issue is the
             # text of a logo or a quoted document, not a title of this issue
@@ -815,10 +817,8 @@ def stranded_text(blocks, ctx):
 
 
 def _is_label(t: str) -> bool:
-    """A title, caption or slogan line: short, one line, no clause marks
-    ("内部资料严禁外传！" may end with a mark)."""
-    return 0 < len(t) < 40 and "\n" not in t and not any(c in PROSE_MARKS for c in t[:-1]) \
-        and t[-1] not in "，、：:" and t[-1] not in NO_TITLE_END
+    """A title, caption or slogan line ("内部资料严禁外传！" may end with a mark)."""
+    return _is_title_line(t[:-1] if t[-1:] in "！!" else t)
 
 
 PARALLEL_PREFIX = 4   # characters a title shares with its siblings ("2024年，是…之年")
@@ -837,7 +837,7 @@ def parallel_titles(blocks, ctx):
         for h in reversed(blocks[max(0, n - MAX_REACH * 2):n]):
             if isinstance(h, Heading) and h.level == 1:
                 break
-            if isinstance(h, Heading) and os.path.commonprefix([squash(h.text), t]).__len__() >= PARALLEL_PREFIX \
+            if isinstance(h, Heading) and len(os.path.commonprefix([squash(h.text), t])) >= PARALLEL_PREFIX \
                     and 0.6 <= len(t) / max(len(squash(h.text)), 1) <= 1.5:
                 siblings.append(h)
         if len(siblings) >= 2 and len({h.level for h in siblings}) == 1:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-from zhon import cedict
-
-from .clean import SOURCE_LINE, Context
+from .clean import SOURCE_LINE, TRAD_ONLY, Context
 from .model import Block, Cell, Paragraph, Row, Run, Table
 
 NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*(?:[%％]|[万亿千]+)?[)）]?$|^[-–—]$"
@@ -14,9 +12,6 @@ NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*(?:[%％]|[万亿千
 TOTAL_LABEL = re.compile(r"^(合计|合計|总计|總計|小计|小計|Total|Sum)$", re.I)
 LEADER = re.compile(r"\s*(?:\.{2,}|…{1,}|·{3,})\s*$")
 NOTE = re.compile(r"^\s*(注|註|note)\s*[:：]", re.I)
-# characters written only in Traditional script (CC-CEDICT, via zhon); 於 is
-# listed as Simplified too, but a Simplified text writes 于
-TRAD_ONLY = (set(cedict.traditional) - set(cedict.simplified)) | {"於"}
 
 
 def _strip_leader(cell: Cell) -> Cell:
