@@ -482,8 +482,9 @@ def image_text(blocks, ctx):
 
 
 SPACE_HAN_LATIN = re.compile(f"(?<=[{HAN}]) +(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%]) +(?=[{HAN}])")
-SPACE_AROUND_FULLWIDTH = re.compile(r" +(?=[，。、；：！？）】》」』])|(?<=[，。、；：！？（【《「『]) +"
-                                    f"|(?<=[{HAN}]) +(?=[“‘])|(?<=[”’]) +(?=[{HAN}])")   # 更名为 “SoW-P”
+# full-width punctuation carries its own space: none beside it ("逻辑 （FPGA） 提供", "更名为 “SoW-P”")
+SPACE_AROUND_FULLWIDTH = re.compile(r" +(?=[，。、；：！？（）【】《》「」『』])|(?<=[，。、；：！？（）【】《》「」『』]) +"
+                                    f"|(?<=[{HAN}]) +(?=[“‘])|(?<=[”’]) +(?=[{HAN}])")
 
 
 def han_latin_spacing(blocks, ctx):
@@ -870,8 +871,8 @@ RULES = [
     ("running_heads", running_heads),
     ("captions", captions),
     ("image_text", image_text),
-    ("han_latin_spacing", han_latin_spacing),
     ("fullwidth_punctuation", fullwidth_punctuation),
+    ("han_latin_spacing", han_latin_spacing),   # after: brackets made full width need no space either
     ("language_tags", language_tags),       # after house style: a line quoted in Traditional keeps it too
     ("parallel_titles", parallel_titles),
     ("join_page_breaks", join_page_breaks),

@@ -49,6 +49,9 @@ def test_punctuation_and_spacing_house_style():
     assert "平台（平台）由工信部批复，依托2025年的基地" in t
     assert "GPU CPO，国内首创" in t
     assert "1,688,426元，时间10:30" in t
+    # a bracket made full width takes no space beside it (2025-08 raw 1650)
+    blocks, _ = run("台积电为高性能大规模逻辑 (FPGA、GPU 等) 提供了“CoWoS (晶圆上芯片)”封装技术。\n")
+    assert blocks[0].text == "台积电为高性能大规模逻辑（FPGA、GPU等）提供了“CoWoS（晶圆上芯片）”封装技术。"
 
 
 def test_english_sentences_keep_half_width_punctuation():
