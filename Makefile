@@ -4,7 +4,7 @@ OUT := output/$(ISSUE)
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 default-jre-headless poppler-utils libgs-common ghostscript pandoc
-SOURCES := $(wildcard pipeline/*.py pipeline/render/*.py styles/*) sources/magazine.toml \
+SOURCES := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*.toml styles/*) sources/magazine.toml \
            $(wildcard sources/$(ISSUE)/*)
 EDITIONS := $(OUT)/$(ISSUE).pdf $(OUT)/$(ISSUE)-print.pdf $(OUT)/$(ISSUE).epub
 

@@ -10,13 +10,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clean import Context, clean
+from . import structure, tables as table_stage
+from .clean import RULES, clean
+from .context import Context, switched_off
 from .fixes import apply_fixes
 from .model import Issue, Log
 from .read import decode, read_blocks
 from .sources import Source, load_source
-from .structure import build_issue
-from .tables import tables
 
 FORMATS = ("screen", "print", "epub")
 
@@ -26,6 +26,8 @@ class Result:
     issue: Issue
     log: Log
     source: Source
+    text: str = ""                            # the raw issue as the reader decoded it
+    page_starts: dict = field(default_factory=dict)   # print page → ids of what starts it
     timings: dict = field(default_factory=dict)
     outputs: dict = field(default_factory=dict)
     pages: dict = field(default_factory=dict)
@@ -50,15 +52,23 @@ class Timer:
         return _T()
 
 
+SWITCHES = {"clean": RULES.names, "tables": table_stage.DECISIONS.names, "structure": structure.DECISIONS.names}
+
+
 def make_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, Source]:
     """raw text → document model (no files written)."""
+    issue, log, src, _ = read_model(folder, timer)
+    return issue, log, src
+
+
+def read_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, Source, str]:
+    """raw text → document model, and the text as decoded."""
     timer = timer or Timer({}, True)
     log = Log()
     with timer("load"):
         src = load_source(folder)
-    ctx = Context(log=log, magazine=src.magazine,
-                  disabled=set(src.fixes.get("clean", {}).get("disable", [])),
-                  language=src.meta.language)
+    ctx = Context(log=log, magazine=src.magazine, language=src.meta.language,
+                  disabled=switched_off(src.fixes, src.folder / "fixes.toml", SWITCHES))
     with timer("read"):
         text = decode(src.raw, str(src.raw_path), log)
         blocks = read_blocks(text, log)
@@ -67,10 +77,10 @@ def make_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, So
     with timer("clean"):
         blocks = clean(blocks, ctx)
     with timer("tables"):
-        blocks = tables(blocks, ctx)
+        blocks = table_stage.tables(blocks, ctx)
     with timer("structure"):
-        issue = build_issue(blocks, src.meta, src.magazine, ctx)
-    return issue, log, src
+        issue = structure.build_issue(blocks, src.meta, src.magazine, ctx)
+    return issue, log, src, text
 
 
 def write_atomic(target: Path, write) -> None:
@@ -98,8 +108,8 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
 
     timings: dict = {}
     timer = Timer(timings, quiet)
-    issue, log, src = make_model(Path(folder), timer)
-    result = Result(issue, log, src, timings)
+    issue, log, src, text = read_model(Path(folder), timer)
+    result = Result(issue, log, src, text, timings=timings)
     issue_id = src.meta.id
     # all editions are made in a private folder first, then moved in together
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=_writable(out)))
@@ -108,17 +118,17 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
             with timer("screen pdf"):
                 info = render_pdf(issue, "screen", src.folder, staging / f"{issue_id}.pdf")
             result.pages["screen"] = info["pages"]
-            issue.page_starts = info["page_starts"]
+            result.page_starts = info["page_starts"]
         if "print" in formats:
             with timer("print pdf"):
                 info = render_pdf(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
             result.pages["print"] = info["pages"]
-            issue.page_starts = info["page_starts"]   # the print shop's pages are the ones cited
+            result.page_starts = info["page_starts"]   # the print shop's pages are the ones cited
         if "epub" in formats:
-            if not issue.page_starts:
+            if not result.page_starts:
                 log.warn("epub", None, "no PDF was laid out in this build, so the EPUB has no page-list")
             with timer("epub"):
-                write_epub(issue, staging / f"{issue_id}.epub", embed_fonts=embed_fonts)
+                write_epub(issue, staging / f"{issue_id}.epub", result.page_starts, embed_fonts=embed_fonts)
         with timer("report"):
             write_report(result, staging)
         for f in sorted(staging.iterdir()):

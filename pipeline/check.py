@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from .text import squash
+
 MM = 72 / 25.4
 TRIM = (210 * MM, 285 * MM)
 BLEED = 3 * MM
@@ -72,10 +74,6 @@ def _named_dests(reader: PdfReader) -> dict:
 def _xmp(reader: PdfReader) -> str:
     meta = reader.trailer["/Root"].get("/Metadata")
     return meta.get_object().get_data().decode("utf-8", "replace") if meta else ""
-
-
-def squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
 
 
 def _sc_faces(edition, fonts):

@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline build …` and `python -m pipeline check …`.
+"""Command line: `python -m pipeline build …`, `check …` and `rules`.
 
 Exit codes: 0 built (warnings allowed), 2 bad input (one line
 `error: FILE:LINE: …` on stderr), 1 internal error.
@@ -31,7 +31,11 @@ def _parser():
                         description="Preflight PDFs and EPUB in DIR; prints PASS/FAIL per check.")
     c.add_argument("dir", help="a folder holding <id>.pdf, <id>-print.pdf, <id>.epub")
     c.add_argument("--no-ace", action="store_true", help="skip DAISY Ace")
-    for sp in (b, c):
+    r = subs.add_parser("rules", help="list the rules and decisions an editor can switch off",
+                        description="The clean rules in the order they run, then the named decisions of "
+                                    "tables and structure; each name can go in `[<stage>] disable = [...]` "
+                                    "in fixes.toml.")
+    for sp in (b, c, r):
         sp.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
 
@@ -41,6 +45,8 @@ def main(argv=None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "rules":
+            return _rules()
         from .check import run_checks
         return run_checks(Path(args.dir), ace=not args.no_ace)
     except InputError as err:
@@ -50,12 +56,25 @@ def main(argv=None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:   # the reader stopped reading (`rules | head`)
+        sys.stderr.close()
+        return 0
     except Exception as err:  # an internal error: say so in one line unless debugging
         if args.debug:
             traceback.print_exc()
         print(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)",
               file=sys.stderr)
         return 1
+
+
+def _rules() -> int:
+    from . import structure, tables
+    from .clean import RULES
+    for ruler in (RULES, tables.DECISIONS, structure.DECISIONS):
+        print(f"[{ruler.stage}]")
+        for name, doc in ruler.describe():
+            print(f"  {name:<28} {doc}")
+    return 0
 
 
 def _build(args) -> int:

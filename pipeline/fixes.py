@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 
 from .errors import InputError
-from .clean import edit_runs
-from .model import Heading, ListBlock, Paragraph, Run, Span
+from .model import Editor, Heading, ListBlock, Paragraph, Run, Span
+from .text import edit_runs
 
 ACTIONS = {"drop", "replace", "keep", "caption", "figure-text", "join", "split"}
 RANGE_ACTIONS = {"drop", "keep", "caption", "figure-text"}
@@ -79,12 +79,12 @@ def _apply(out, target, action, fix, expect, why, ctx):
             out[out.index(target)] = new
         if isinstance(new, Paragraph):
             new.role = action
-            new.editor.add("keep")
+            new.editor.add(Editor.KEEP)
             ctx.log.change("fixes", target.span, target.text, f"{action}: {target.text}  ({why})")
     elif action in ("keep", "join", "split"):
-        target.editor.add(action)
+        target.editor.add(Editor(action))
         if action == "join" and fix.get("to"):
-            target.editor.add(f"join-to:{int(fix['to'])}")
+            target.join_to = int(fix["to"])
         ctx.log.change("fixes", target.span, target.text, f"{action}: {target.text[:40]}  ({why})")
     elif action == "replace":
         new = fix.get("text", "")

@@ -7,6 +7,7 @@ source.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Optional
 
 
@@ -34,11 +35,19 @@ def plain(runs: list[Run]) -> str:
     return "".join(r.text for r in runs)
 
 
+class Editor(StrEnum):
+    """What an editor's fixes.toml says of a block, over what the rules think."""
+    KEEP = "keep"     # no clean-up rule may drop it or set it aside
+    JOIN = "join"     # join it with the text that goes on (`join_to`: the raw line where it does)
+    SPLIT = "split"   # never join it with what follows
+
+
 @dataclass
 class Block:
     span: Span
     kind: str = "block"
-    editor: set = field(default_factory=set)   # an editor's fixes.toml say: keep, join, split
+    editor: set = field(default_factory=set)   # of Editor
+    join_to: Optional[int] = None              # with Editor.JOIN: the raw line where the text goes on
 
     @property
     def text(self) -> str:  # plain text, for rules and reports
@@ -177,7 +186,6 @@ class Issue:
     back: list[Block] = field(default_factory=list)
     disclaimer: str = ""
     has_contents: bool = True
-    page_starts: dict = field(default_factory=dict)   # print page → id of what starts it (from the PDF layout)
 
     @property
     def articles(self) -> list[Article]:

@@ -8,12 +8,12 @@ from lxml import html as lxml_html
 from .errors import InputError
 from .inline import parse_inline
 from .model import Cell, Heading, ListBlock, Log, Paragraph, Row, Span, Table
+from .text import HAN_CHAR, han_count
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"^\s{0,3}(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])\s+(?P<text>.*)$")
 IMAGE = re.compile(r"^\s*!\[(?P<alt>[^\]]*)\]\((?P<src>[^)]*)\)\s*$")
 HTML_TABLE_START = re.compile(r"^\s*<table\b", re.I)
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def decode(data: bytes, path: str, log: Log) -> str:
@@ -47,7 +47,7 @@ def _decode(data: bytes, path: str, log: Log) -> str:
         except UnicodeDecodeError:
             raise InputError(path, line, "not UTF-8 text (invalid byte "
                              f"0x{data[err.start]:02x})") from None
-        if len(HAN.findall(text)) < len(text) * 0.05:
+        if han_count(text) < len(text) * 0.05:
             raise InputError(path, line, f"not UTF-8 text (invalid byte 0x{data[err.start]:02x})")
         log.warn("read.encoding", None, "GB18030 source decoded; save it as UTF-8")
         return text
@@ -61,7 +61,7 @@ def _join_lines(lines: list[str]) -> str:
         hard = line.endswith("  ")
         line = line.strip()
         if i and out and not out.endswith("\n"):
-            if not (HAN.search(out[-1]) or HAN.search(line[:1] or "a")):
+            if not (HAN_CHAR.search(out[-1]) or HAN_CHAR.search(line[:1] or "a")):
                 out += " "
         out += line
         if hard and i < len(lines) - 1:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -12,8 +11,8 @@ from pathlib import Path
 from lxml import etree, html as lxml_html
 
 from .render.xhtml import E, sub
+from .text import HAN_CHAR
 
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def epub_text(path: Path) -> str:
@@ -29,8 +28,8 @@ def epub_text(path: Path) -> str:
 
 def han_accounting(raw_text: str, epub: str, dropped: list[str]) -> dict:
     """Each Han character of the raw text must be in the EPUB or in the dropped list."""
-    raw = Counter(HAN.findall(raw_text))
-    got = Counter(HAN.findall(epub)) + Counter(HAN.findall("\n".join(dropped)))
+    raw = Counter(HAN_CHAR.findall(raw_text))
+    got = Counter(HAN_CHAR.findall(epub)) + Counter(HAN_CHAR.findall("\n".join(dropped)))
     missing = {ch: n - got.get(ch, 0) for ch, n in raw.items() if got.get(ch, 0) < n}
     return {"raw": sum(raw.values()), "missing": missing, "missing_count": sum(missing.values())}
 
@@ -66,8 +65,7 @@ def report_data(result, staging: Path) -> dict:
     }
     epub = staging / f"{issue.meta.id}.epub"
     if epub.exists():
-        raw_text = result.source.raw.decode("utf-8", errors="replace")
-        data["han_accounting"] = han_accounting(raw_text, epub_text(epub), [d.text for d in log.drops])
+        data["han_accounting"] = han_accounting(result.text, epub_text(epub), [d.text for d in log.drops])
     return data
 
 

@@ -12,14 +12,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .clean import FULL_WIDTH, Context
+from .context import Context, Decisions
+from .text import FULL_WIDTH, HAN, all_bold
 from .model import (Article, Block, Heading, Issue, ListBlock, Meta, Paragraph, Section,
                     Span, plain)
 
 CONTENTS_HEAD = re.compile(r"^\s*(目\s*录|contents)\s*$", re.I)
 ENTRY = re.compile(r"^\s*[▲△▶►•●■◆\-]?\s*(?P<title>.+?)\s*[—–\-…\.·]{1,}\s*(?P<page>\d{1,3})\s*$")
 SECTION_MARK = re.compile(r"^\s*[•●■◆▲·]\s*")
-SOURCE_LINE = re.compile(r"^\s*[（(]\s*(来源|來源|source)\s*[:：]\s*(?P<src>.+?)\s*[)）]\s*$", re.I)
+ATTRIBUTION = re.compile(r"^\s*[（(]\s*(来源|來源|source)\s*[:：]\s*(?P<src>.+?)\s*[)）]\s*$", re.I)
 
 
 @dataclass
@@ -28,6 +29,16 @@ class Entry:
     title: str
     page: int
     span: Span
+
+
+# what this stage decides, each by a name an editor can switch off ([structure] disable)
+DECISIONS = Decisions("structure", {
+    "title_repair": "a heading that repeats the previous article's title starts the article the contents names",
+    "title_from_line": "a plain line matching a contents entry starts its article",
+    "subheading_levels": "sub-headings become levels 3, 4, 5 by depth; one numbered series is one level",
+    "heading_outline": "no sub-heading skips a level below the one before it",
+    "article_source": "an article's closing \"（来源：…）\" line is its source",
+})
 
 
 def normalize_title(s: str) -> str:
@@ -96,7 +107,7 @@ def find_contents(blocks: list[Block], known_sections=()):
 def _heading_text(b: Block) -> str | None:
     if isinstance(b, Heading):
         return b.text
-    if isinstance(b, Paragraph) and b.runs and all("b" in r.marks for r in b.runs if r.text.strip()):
+    if isinstance(b, Paragraph) and all_bold(b.runs):
         return b.text      # a bold paragraph standing as a title
     return None
 
@@ -118,7 +129,7 @@ def locate_articles(body: list[Block], entries: list[Entry], ctx: Context) -> li
     # an unmatched entry whose place holds a heading repeating the previous
     # article's title: the extractor copied the wrong title there
     for n, e in enumerate(entries):
-        if starts[n] is not None or n == 0 or starts[n - 1] is None:
+        if starts[n] is not None or n == 0 or starts[n - 1] is None or not ctx.enabled("title_repair"):
             continue
         prev_title = entries[n - 1].title
         end = next((s for s in starts[n + 1:] if s is not None), len(body))
@@ -133,7 +144,7 @@ def locate_articles(body: list[Block], entries: list[Entry], ctx: Context) -> li
     # an entry still unmatched may stand in the body as a plain line, set
     # neither as a heading nor in bold: a short line that matches its title
     for n, e in enumerate(entries):
-        if starts[n] is not None:
+        if starts[n] is not None or not ctx.enabled("title_from_line"):
             continue
         begin = next((s + 1 for s in reversed(starts[:n]) if s is not None), 0)
         end = next((s for s in starts[n + 1:] if s is not None), len(body))
@@ -153,7 +164,7 @@ NUMBERING = [re.compile(p) for p in (
     r"^[（(][一二三四五六七八九十]+[)）]",        # （一）
     r"^[（(]\d{1,2}[)）]",                       # (04)
     r"^0\d(?!\d)",                               # 01. / 02 / 03AI
-    r"^[1-9]\d?(?:[.、．]|\s|(?=[\u4e00-\u9fff]))",  # 1. / 3、
+    rf"^[1-9]\d?(?:[.、．]|\s|(?=[{HAN}]))",          # 1. / 3、
 )]
 
 
@@ -183,11 +194,41 @@ def _subheading_levels(blocks: list[Block]) -> None:
         b.level = compact[b.level]
 
 
+def _heading_outline(blocks: list[Block]) -> None:
+    """A heading is one level below the nearest heading before it of a
+    higher source level, and level with those of its own: no level is
+    skipped, whatever the order the extractor gave (the article title is 2)."""
+    outline: list[tuple[int, int]] = [(2, 2)]   # (source level, level given), outermost first
+    for b in blocks:
+        if not isinstance(b, Heading):
+            continue
+        while len(outline) > 1 and outline[-1][0] > b.level:
+            outline.pop()
+        if outline[-1][0] == b.level:
+            level = outline[-1][1]
+        else:
+            level = outline[-1][1] + 1
+            outline.append((b.level, level))
+        b.level = level
+
+
+def _article_body(content: list[Block], ctx: Context) -> tuple[list[Block], str | None]:
+    """An article's blocks with their headings levelled, and its source."""
+    source = None
+    if ctx.enabled("article_source"):
+        content, source = _take_source(content)
+    if ctx.enabled("subheading_levels"):
+        _subheading_levels(content)
+    if ctx.enabled("heading_outline"):
+        _heading_outline(content)
+    return content, source
+
+
 def _take_source(blocks: list[Block]) -> tuple[list[Block], str | None]:
     for k in range(len(blocks) - 1, -1, -1):
         b = blocks[k]
         if isinstance(b, Paragraph):
-            m = SOURCE_LINE.match(b.text)
+            m = ATTRIBUTION.match(b.text)
             if m:
                 return blocks[:k] + blocks[k + 1:], m.group("src")
     return blocks, None
@@ -243,14 +284,13 @@ def build_issue(blocks: list[Block], meta: Meta, magazine: dict, ctx: Context) -
         heading = body[s]
         if normalize_title(heading.text) != normalize_title(e.title):
             ctx.log.change("title_from_contents", heading.span, heading.text, house_title(e.title), stage="structure")
-        content, source = _take_source(content)
         for b in content:
             if isinstance(b, Heading) and b.level <= 2:
                 # a top-level heading that no contents entry names is no article
                 ctx.log.change("structure.unmatched_heading", b.span, b.text,
                                f"sub-heading of 《{house_title(e.title)}》 (no contents entry names it)",
                                stage="structure")
-        _subheading_levels(content)
+        content, source = _article_body(content, ctx)
         sec = sections.get(e.section)
         if sec is None:
             sec = sections[e.section] = Section(id=f"s{len(sections) + 1:02d}", name=e.section)
@@ -278,8 +318,7 @@ def _issue_without_contents(blocks, issue, ctx):
     for n, k in enumerate(idx):
         end = idx[n + 1] if n + 1 < len(idx) else len(blocks)
         content = blocks[k + 1:end]
-        content, source = _take_source(content)
-        _subheading_levels(content)
+        content, source = _article_body(content, ctx)
         sec.articles.append(Article(f"a{n + 1:02d}", blocks[k].text, sec.name, blocks=content, source=source,
                                     span=blocks[k].span))
     issue.sections = [sec]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .clean import SOURCE_LINE, TRAD_ONLY, Context
+from .context import Context, Decisions
+from .text import KANA, SOURCE_LINE, traditional
 from .model import Block, Cell, Paragraph, Row, Run, Table
 
 NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*(?:[%％]|[万亿千]+)?[)）]?$|^[-–—]$"
@@ -12,6 +13,15 @@ NUMBER = re.compile(r"^[(（]?[-−+]?[\d,，.]*\d[\d,.]*\s*(?:[%％]|[万亿千
 TOTAL_LABEL = re.compile(r"^(合计|合計|总计|總計|小计|小計|Total|Sum)$", re.I)
 LEADER = re.compile(r"\s*(?:\.{2,}|…{1,}|·{3,})\s*$")
 NOTE = re.compile(r"^\s*(注|註|note)\s*[:：]", re.I)
+
+# what this stage decides, each by a name an editor can switch off ([tables] disable)
+DECISIONS = Decisions("tables", {
+    "tables.header_rows": "leading rows without numbers are the header of a table of text cells",
+    "tables.caption": "the caption line just above a table becomes its caption",
+    "tables.note": "a source or note line just below a table becomes its note",
+    "tables.language": "a table in Traditional script or with kana is tagged zh-Hant or ja",
+    "tables.empty_header_cells": "a header cell with no text (an empty corner) is a plain cell",
+})
 
 
 def _strip_leader(cell: Cell) -> Cell:
@@ -117,12 +127,12 @@ def shape_table(t: Table, ctx: Context) -> Table:
     # (a row with only its first cell filled is a group label: the body has begun)
     # (in a table of words only, the first row is the header)
     n_head = 0
-    for r in rows:
+    for r in rows if ctx.enabled("tables.header_rows") else ():
         label_only = bool(r.cells[0].text.strip()) and not any(c.text.strip() for c in r.cells[1:])
         if any(_is_numeric(c) for c in r.cells[1:]) or label_only:
             break
         n_head += 1
-    if n_head >= len(rows) - 1:
+    if n_head >= len(rows) - 1 and ctx.enabled("tables.header_rows"):
         n_head = min(1, len(rows) - 1)
     for k, r in enumerate(rows):
         if k < n_head:
@@ -148,11 +158,27 @@ def shape_table(t: Table, ctx: Context) -> Table:
     if any(not r.cells[0].text.strip() for r in t.rows if r.role == "body") and any(
             r.cells[0].text.strip() and not r.cells[0].numeric for r in t.rows if r.role == "body"):
         _label_rowspans(t.rows)
-    if sum(1 for ch in t.text if ch in TRAD_ONLY) >= 2 and t.lang is None:
-        t.lang = "zh-Hant"
-    if re.search(r"[\u3040-\u30ff]", t.text):
-        t.lang = "ja"
     return t
+
+
+def _language(t: Table) -> None:
+    # a table is copied whole from its source: two Traditional-only characters
+    # show the source was Traditional, however many characters both scripts share
+    if traditional(t.text, least=2, share=0) and t.lang is None:
+        t.lang = "zh-Hant"
+    if KANA.search(t.text):
+        t.lang = "ja"
+
+
+def _empty_header_cells(t: Table) -> None:
+    """A header cell heads something: in a header row every cell with text is
+    one, an empty cell (a corner) is not; the writers only follow `header`."""
+    for r in t.rows:
+        for c in r.cells:
+            if r.role == "head":
+                c.header = bool(c.text.strip())
+            elif c.header and not c.text.strip() and r.role != "group":
+                c.header = False
 
 
 def tables(blocks: list[Block], ctx: Context) -> list[Block]:
@@ -161,8 +187,12 @@ def tables(blocks: list[Block], ctx: Context) -> list[Block]:
         if isinstance(b, Table):
             before_cols = max(len(r.cells) for r in b.rows) if b.rows else 0
             shape_table(b, ctx)
+            if ctx.enabled("tables.language"):
+                _language(b)
+            if ctx.enabled("tables.empty_header_cells"):
+                _empty_header_cells(b)
             prev = out[-1] if out else None
-            if isinstance(prev, Paragraph) and prev.role == "caption" and not b.caption:
+            if isinstance(prev, Paragraph) and prev.role == "caption" and not b.caption and ctx.enabled("tables.caption"):
                 # the title line above a table is its caption
                 b.caption, b.span = prev.runs, b.span.merge(prev.span)
                 b.lang = b.lang or prev.lang
@@ -173,7 +203,7 @@ def tables(blocks: list[Block], ctx: Context) -> list[Block]:
         # a source or note under a table is the table's, but not the article's
         # own attribution "（来源：…）" (structure sets that at the article's end)
         elif (isinstance(b, Paragraph) and out and isinstance(out[-1], Table)
-              and (SOURCE_LINE.match(b.text) or NOTE.match(b.text))
+              and (SOURCE_LINE.match(b.text) or NOTE.match(b.text)) and ctx.enabled("tables.note")
               and not b.text.lstrip().startswith(("(", "（"))):
             out[-1].notes.append(b.runs)
             out[-1].span = out[-1].span.merge(b.span)

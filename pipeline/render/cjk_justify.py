@@ -60,6 +60,8 @@ from __future__ import annotations
 import os
 import re
 
+from ..text import HAN
+
 SUPPORTED_WEASYPRINT = "70.0"
 ENV = "TIANTANG_CJK_JUSTIFY"
 # widest gap added between two CJK characters, in em of their font size:
@@ -82,8 +84,7 @@ HANGING_SPACES = "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u
 # “”‘’—…· (a Latin-set quote must not be spread; two em dashes or two
 # ellipses must stay joined).
 CJK_CLASS = ("\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff"
-             "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6"
-             "\U00020000-\U0003ffff")
+             "\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6" + HAN)
 CJK = re.compile(f"[{CJK_CLASS}]")
 CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 

@@ -6,12 +6,12 @@ xml:lang on the OPF package element (Ace flags it), stamps dcterms:modified
 and the zip entries with the current time (no reproducible builds), and has
 no page-list support worth the detour; the package is ~150 lines of plain XML.
 
-What DAISY Ace asks of the documents and the writer does here:
-- every page-list entry leads to a page-break marker (`epub:type="pagebreak"`,
-  `role="doc-pagebreak"`) put where that print page begins, and the package
-  names the page source (`pageBreakSource`);
-- a document's headings never skip a level (the article title is its h1);
-- a header cell with no text is a plain cell (an empty table corner).
+The writer only writes: heading order and header cells come right from
+structure and tables.  The print layout's page map (print page → ids of what
+starts it) is given to it explicitly; with it, every page-list entry leads to
+a page-break marker (`epub:type="pagebreak"`, `role="doc-pagebreak"`) put
+where that print page begins, and the package names the page source
+(`pageBreakSource`), as DAISY Ace asks.
 
 With `embed_fonts`, Noto Serif CJK SC and Noto Sans CJK SC ship as WOFF2
 subsets of exactly the characters the book uses.
@@ -35,7 +35,6 @@ ROOT = Path(__file__).resolve().parents[2]
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
-HEADING = re.compile(r"h[1-6]")
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 
 
@@ -84,28 +83,7 @@ def cover_png(issue: Issue) -> bytes:
     return buf.getvalue()
 
 
-# --- what Ace asks of the documents ---------------------------------------------------------------
-
-def tidy(body) -> None:
-    """Headings that skip no level (a heading is one below the nearest preceding heading of a
-    higher source level, and level with those of its own); empty header cells become plain cells."""
-    outline: list[tuple[int, int]] = []   # (source level, level given), outermost first
-    for el in body.iter(f"{{{XHTML}}}*"):
-        tag = etree.QName(el).localname
-        if HEADING.fullmatch(tag):
-            source = int(tag[1])
-            while outline and outline[-1][0] > source:
-                outline.pop()
-            if outline and outline[-1][0] == source:
-                level = outline[-1][1]
-            else:
-                level = outline[-1][1] + 1 if outline else 1
-                outline.append((source, level))
-            el.tag = f"{{{XHTML}}}h{level}"
-        elif tag == "th" and not "".join(el.itertext()).strip() and not len(el):
-            el.tag = f"{{{XHTML}}}td"
-            el.attrib.pop("scope", None)
-
+# --- the page map of the print edition ----------------------------------------------------------
 
 def _page_marker(number) -> etree._Element:
     mark = E("span", {"id": f"page-{number}", "role": "doc-pagebreak", "aria-label": str(number)})
@@ -133,9 +111,9 @@ def _put_marker(el, mark) -> None:
     el.insert(k, mark)
 
 
-def mark_pages(issue: Issue, parts) -> list[tuple[str, str]]:
+def mark_pages(page_starts: dict[int, list[str]], parts) -> list[tuple[str, str]]:
     """Page-break markers where each print page begins → [(page number, href)]."""
-    if not issue.page_starts:
+    if not page_starts:
         return []
     where = {}
     for name, _, body, _ in parts:
@@ -143,10 +121,10 @@ def mark_pages(issue: Issue, parts) -> list[tuple[str, str]]:
             if el.get("id"):
                 where.setdefault(el.get("id"), (name, el))
     pages = []
-    numbers = sorted(issue.page_starts)
+    numbers = sorted(page_starts)
     for k, number in enumerate(numbers):
         # a section opener has no page of its own in the EPUB: what follows it stands for it
-        names = [n for m in numbers[k:k + 2] for n in issue.page_starts[m]]
+        names = [n for m in numbers[k:k + 2] for n in page_starts[m]]
         target = next((n for n in names if n in where), None)
         if target:
             name, el = where[target]
@@ -271,7 +249,7 @@ def epub_parts(issue: Issue):
     for s in issue.sections:
         for a in s.articles:
             parts.append((f"{a.id}.xhtml", a.title, article_element(a, s.name, heading_level=1), "bodymatter"))
-    parts.append(("colophon.xhtml", "版权页", colophon_element(issue), "backmatter"))
+    parts.append(("colophon.xhtml", "版权页", colophon_element(issue, heading_level=1), "backmatter"))
     return parts
 
 
@@ -364,14 +342,12 @@ def font_files(bodies) -> tuple[list[tuple[str, bytes]], bytes]:
 
 # --- the package ----------------------------------------------------------------------------------
 
-def write_epub(issue: Issue, target: Path, embed_fonts: bool = False) -> None:
+def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embed_fonts: bool = False) -> None:
     t = build_time(issue)
     modified = time.strftime("%Y-%m-%dT%H:%M:%SZ", t)
     stamp = t[:6] if t.tm_year >= 1980 else (1980, 1, 1, 0, 0, 0)
     parts = epub_parts(issue)
-    for _, _, body, _ in parts:
-        tidy(body)
-    pages = mark_pages(issue, parts)
+    pages = mark_pages(page_starts or {}, parts)
     nav = _nav(issue, pages)
     docs = [(name, title, body, typ) for name, title, body, typ in parts] + [("nav.xhtml", "目录", nav, None)]
 

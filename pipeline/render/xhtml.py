@@ -10,11 +10,11 @@ import time
 from lxml import etree
 
 from ..model import Article, Block, Heading, Issue, ListBlock, Paragraph, Run, Table, plain
+from ..text import HAN
 
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_NS = "http://www.idpf.org/2007/ops"
-HAN = "\u3400-\u9fff\uf900-\ufaff"
 # the Han–Latin gap (W3C clreq: about a quarter em): U+2005 FOUR-PER-EM SPACE,
 # which justification does not stretch and which may end but not start a line
 HAN_LATIN_GAP = "\u2005"
@@ -116,10 +116,10 @@ def render_table(t: Table, table_id: str):
         for r in head:
             tr = sub(thead, "tr")
             for c in r.cells:
-                th = sub(tr, "th", {"scope": "colgroup" if c.colspan > 1 else "col",
-                                    "colspan": c.colspan if c.colspan > 1 else None,
-                                    "rowspan": c.rowspan if c.rowspan > 1 else None})
-                add_runs(th, c.runs)
+                scope = ("colgroup" if c.colspan > 1 else "col") if c.header else None
+                add_runs(sub(tr, "th" if c.header else "td", {
+                    "scope": scope, "colspan": c.colspan if c.colspan > 1 else None,
+                    "rowspan": c.rowspan if c.rowspan > 1 else None}), c.runs)
     tbody = sub(table, "tbody")
     for r in body:
         tr = sub(tbody, "tr", {"class": r.role if r.role != "body" else None})
@@ -224,10 +224,10 @@ def contents_element(issue: Issue, href=lambda a: f"#{a.id}", links=True, page_n
     return nav
 
 
-def colophon_element(issue: Issue):
+def colophon_element(issue: Issue, heading_level: int = 2):
     col = E("section", {"class": "colophon", "id": "colophon"})
     pub = issue.magazine.get("publisher", {})
-    sub(col, "h2", {"class": "colophon-title"}, text=issue.magazine.get("masthead", issue.meta.title))
+    sub(col, f"h{heading_level}", {"class": "colophon-title"}, text=issue.magazine.get("masthead", issue.meta.title))
     for b in issue.back:
         p = sub(col, "p")
         for k, line in enumerate(b.text.split("\n")):

@@ -2,7 +2,7 @@
 
 What a sentence may end or open with, and what the issue's own text says
 about a pair of characters rejoined across a page break: the evidence the
-clean-up weighs before it joins two pieces (pipeline/clean.py).
+join rule (clean/join.py) weighs before it joins two pieces.
 """
 from __future__ import annotations
 
@@ -11,17 +11,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-HAN = r"\u3400-\u9fff\uf900-\ufaff"
-HAN_CHAR = re.compile(f"[{HAN}]")
-# what a sentence, a clause list or a caption may end with
-TERMINAL = set("。！？；：…」』”’）》】〕］〉)]!?;:.…—")
-PROSE_MARKS = set("，。、；")
+from ..text import BRACKETS, HALF_CLOSE, HAN, HAN_CHAR, OPENER_OF, TERMINAL, unclosed
+from .lexicon import JUNCTION, LEXICON, alternatives
+
 SPLIT_DECIMAL_HEAD = re.compile(r"\d\.$")   # "持股46." | "96%": Chinese ends no sentence with "."
-
-BRACKETS = {"（": "）", "(": ")", "“": "”", "「": "」", "《": "》", "【": "】", "『": "』"}
-HALF_CLOSE = {"）": ")", ")": "）"}
-
-OPENER_OF = {c: o for o, c in BRACKETS.items()} | {")": "(", "’": "‘"}
 
 
 def closes_a_word(t: str) -> bool:
@@ -41,21 +34,9 @@ PREPOSITION_START = re.compile(r"^于(?!是)")   # "起步 | 于 20 世纪"; but
 SHORT_FIRST_CLAUSE = re.compile(f"^[{HAN}][，、。；：]|^[{HAN}]{{2}}[。；]")
 NO_TITLE_END = set("的和与及或为在对把被从向于将以而并且是之其由但因若即也都就又已可")   # a title does not end on these
 # posts a person is named after ("副市长曹小明"): a post and one character is a name cut in two
-POSTS = ("司长|部长|局长|厅长|处长|市长|省长|主任|院长|校长|所长|会长|理事长|董事长|秘书长|总经理|总裁|总监|"
-         "主席|书记|教授|院士|研究员|创始人|负责人|首席执行官|CEO|CTO")
+POSTS = alternatives(LEXICON["posts"])
 NAME_CUT = re.compile(f"(?:{POSTS})[{HAN}]$")
 NO_PARAGRAPH_START = set("，。、；：？！）》」』”’】,;:)%％")
-
-
-def unclosed(text: str) -> str | None:
-    """The closing bracket the text still owes, if any."""
-    stack = []
-    for ch in text:
-        if ch in BRACKETS:
-            stack.append(BRACKETS[ch])
-        elif stack and ch == stack[-1]:
-            stack.pop()
-    return stack[-1] if stack else None
 
 
 HAN_PAIR = re.compile(f"(?=([{HAN}][{HAN}]))")
@@ -67,11 +48,9 @@ CLAUSE_END_PAIR = re.compile(f"(?=([{HAN}][{HAN}])(?:[{CLAUSE_MARKS}]|$))")
 # and these common ones, are openers
 SENTENCE_OPENER = re.compile(f"(?<=[。！？])([{HAN}]{{2}})，")
 FIRST_CLAUSE_PAIR = re.compile(f"^([{HAN}]{{2}})，")
-COMMON_OPENERS = set("此外 其中 目前 同时 然而 因此 据悉 为此 不过 另外 近日 当前 如今 对此 首先 其次 再次 最后 "
-                     "例如 比如 于是 同期 会上 日前 今日 今年 去年 未来 此前 随后 然后 其实 当然 显然 总之 可见 "
-                     "而且 并且 但是 所以 因而 从而 进而 此次 本次 近年 近期 期间 届时 其一 其二 其三 一是 二是 三是".split())
-RARE_AT_BOUNDARY = 0.1   # a pair seen at a clause boundary at most this often…
-SEEN_OFTEN = 8            # …in at least this many other places is inside a phrase
+COMMON_OPENERS = frozenset(LEXICON["common_openers"])
+RARE_AT_BOUNDARY = JUNCTION["rare_at_boundary"]   # a pair seen at a clause boundary at most this often…
+SEEN_OFTEN = JUNCTION["seen_often"]               # …in at least this many other places is inside a phrase
 
 
 @dataclass
@@ -219,3 +198,11 @@ def inside_phrase(pair: str, at: Counter, stats: HanStats) -> bool:
         return False
     rate, seen = stats.boundary_rate(pair, at)
     return seen >= SEEN_OFTEN and rate <= RARE_AT_BOUNDARY
+
+
+def han_stats(blocks, ctx) -> HanStats:
+    """The issue's character statistics, counted once per build, before any
+    join (so that no junction counts itself)."""
+    if ctx.stats is None:
+        ctx.stats = HanStats.of(blocks)
+    return ctx.stats

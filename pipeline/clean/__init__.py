@@ -1,0 +1,57 @@
+"""clean: an ordered chain of small named rules over blocks.
+
+Each rule is `rule(blocks, ctx) -> blocks` and records every change and drop in
+`ctx.log`; rules tell each other things only through the blocks and the
+explicit fields of `Context` (`cuts`, `unjoined`).  An editor switches rules
+off by name (`[clean] disable = [...]` in fixes.toml); `python -m pipeline
+rules` lists them in order.
+
+    noise      text that is not the magazine's (disclaimer copies, image
+               descriptions, redaction marks, screenshots, running heads)
+    figures    captions, image text, what stood inside a cut sentence
+    style      house style: full-width punctuation, spacing, language tags
+    headings   sub-headings the extractor left unmarked
+    join       texts cut at page and column breaks (evidence: junction)
+    lists      split lists, numbers written into items
+"""
+from __future__ import annotations
+
+from ..context import Context, Ruler
+from ..model import Block
+from .figures import captions, image_text, stranded_text
+from .headings import numbered_titles, parallel_titles
+from .join import join_page_breaks, warn_unjoined
+from .lists import merge_lists, numbered_items
+from .noise import drop_disclaimer, image_descriptions, redaction_marks, running_heads, screenshot_text
+from .style import fullwidth_punctuation, han_latin_spacing, language_tags
+
+RULES = Ruler("clean", (
+    ("drop_disclaimer", drop_disclaimer,
+     "copies of the disclaimer in the text go (it is printed once, from magazine.toml)"),
+    ("image_descriptions", image_descriptions,
+     "the extractor's descriptions of images (\"A photo of …\") are not the magazine's text"),
+    ("redaction_marks", redaction_marks, "lines of nothing but redaction marks ([編纂]) go"),
+    ("screenshot_text", screenshot_text, "a web page's navigation bar or breadcrumb from a screenshot goes"),
+    ("running_heads", running_heads, "the magazine's or a section's name alone amid an article is a running head"),
+    ("captions", captions, "photo and figure captions (▲ …, 图1 …, Fig. 1) are captions"),
+    ("image_text", image_text, "text that stood inside a chart, slide or document image is set apart"),
+    ("fullwidth_punctuation", fullwidth_punctuation, "half-width punctuation in Chinese becomes full width"),
+    # after: brackets made full width need no space either
+    ("han_latin_spacing", han_latin_spacing, "no literal space between Han and Latin or digits (the gap is set)"),
+    # after house style: a line quoted in Traditional keeps it too
+    ("language_tags", language_tags, "text in another script than the issue's is tagged with its language"),
+    ("parallel_titles", parallel_titles, "a line opening like its two sibling headings is a heading too"),
+    ("join_page_breaks", join_page_breaks, "texts cut at page and column breaks are joined, with evidence"),
+    # reads the cuts the joins made (ctx.cuts)
+    ("stranded_text", stranded_text, "what stood inside a cut sentence is moved after it"),
+    ("numbered_titles", numbered_titles, "a lone item numbered like a section (04. …) is a heading"),
+    # after joins: a cut item's tail no longer splits its list
+    ("merge_lists", merge_lists, "list items split by blank lines become one list"),
+    ("numbered_items", numbered_items, "`- 1、…` items are an ordered list, the number moves into it"),
+))
+
+
+def clean(blocks: list[Block], ctx: Context) -> list[Block]:
+    blocks = RULES.run(blocks, ctx)
+    warn_unjoined(ctx)
+    return blocks

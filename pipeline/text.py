@@ -1,0 +1,107 @@
+"""text: the one vocabulary of characters and the helpers that edit text.
+
+Every stage and the writers take their character classes from here, so that
+"a Han character" or "Traditional script" means the same thing everywhere.
+"""
+from __future__ import annotations
+
+import re
+
+from zhon import cedict
+
+from .model import Run, plain
+
+# Han ideographs: 〇, CJK Unified and Extension A, the compatibility
+# ideographs, and planes 2 and 3, which hold nothing else (Extensions B–I and
+# the compatibility supplement; zhon's `hanzi.characters` stops before E).
+HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+HAN_CHAR = re.compile(f"[{HAN}]")
+KANA = re.compile(r"[\u3040-\u30ff]")
+# characters written only in Traditional script (CC-CEDICT, via zhon); 於 is
+# listed as Simplified too, but a Simplified text writes 于
+TRAD_ONLY = frozenset((set(cedict.traditional) - set(cedict.simplified)) | {"於"})
+
+# what a sentence, a clause list or a caption may end with
+TERMINAL = frozenset("。！？；：…」』”’）》】〕］〉)]!?;:.…—")
+PROSE_MARKS = frozenset("，。、；")       # marks of a clause: prose, not a title or a label
+FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+FULL_WIDTH_MARKS = "，。、；：！？（）【】《》「」『』"   # they carry their own space
+BRACKETS = {"（": "）", "(": ")", "“": "”", "「": "」", "《": "》", "【": "】", "『": "』"}
+HALF_CLOSE = {"）": ")", ")": "）"}
+OPENER_OF = {c: o for o, c in BRACKETS.items()} | {")": "(", "’": "‘"}
+
+
+# "资料来源：…", "Source: …": the source line of a chart or table
+SOURCE_LINE = re.compile(r"^\s*[(（]?\s*(?:资料|資料|数据|數據|图片|圖片)?(?:来源|來源)\s*[:：]|^\s*\(?\s*Source\s*:", re.I)
+
+
+def squash(text: str) -> str:
+    """The text without any white space, for comparing what was written."""
+    return re.sub(r"\s", "", text)
+
+
+def han_count(text: str) -> int:
+    return len(HAN_CHAR.findall(text))
+
+
+def latin_only(text: str) -> bool:
+    """Latin letters and no Han character: English (or another Latin-script language)."""
+    return not HAN_CHAR.search(text) and re.search(r"[A-Za-z]{2}", text) is not None
+
+
+def traditional(text: str, least: int = 3, share: int = 7) -> bool:
+    """Written in Traditional script: `least` Traditional-only characters at
+    least, and one in `share` of its Han characters (a Simplified sentence may
+    quote a name in Traditional); `share=0` asks for the count alone."""
+    if TRAD_ONLY.isdisjoint(text):
+        return False
+    k = sum(map(TRAD_ONLY.__contains__, text))
+    return k >= least and (not share or share * k >= han_count(text))
+
+
+def hant_language(language: str) -> bool:
+    """The language tag asks for Traditional script (zh-Hant, zh-TW, zh-HK)."""
+    return language.endswith(("Hant", "TW", "HK"))
+
+
+def all_bold(runs: list[Run]) -> bool:
+    """Every visible run is bold: a line set wholly in bold is a sub-title, not prose."""
+    return bool(runs) and all("b" in r.marks for r in runs if r.text.strip())
+
+
+def unclosed(text: str) -> str | None:
+    """The closing bracket the text still owes, if any."""
+    stack = []
+    for ch in text:
+        if ch in BRACKETS:
+            stack.append(BRACKETS[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def edit_runs(runs: list[Run], pattern: re.Pattern, repl) -> list[Run]:
+    """Apply a character-level substitution across run boundaries.
+
+    `repl(match)` returns a dict {absolute index: replacement text}; each
+    replaced character keeps the marks of its run, so markup survives.
+    """
+    text = plain(runs)
+    edits: dict[int, str] = {}
+    for m in pattern.finditer(text):
+        edits.update(repl(m))
+    if not edits:
+        return runs
+    out, pos = [], 0
+    for r in runs:
+        chars = [edits.get(pos + k, ch) for k, ch in enumerate(r.text)]
+        pos += len(r.text)
+        new = "".join(chars)
+        if new:
+            out.append(Run(new, r.marks, r.lang))
+    return out
+
+
+def delete(m: re.Match) -> dict[int, str]:
+    """An `edit_runs` replacement that removes the match."""
+    return {k: "" for k in range(m.start(), m.end())}
