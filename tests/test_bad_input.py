@@ -10,7 +10,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT, make_issue
+from helpers import ROOT, make_issue
+
+pytestmark = pytest.mark.slow   # each case is a build in a subprocess
 
 GOOD = ("# 天堂之芯\n\n# 目录\n\n### • 芯动态\n\n- ▲甲公司发布新品 — 01\n\n"
         "## 甲公司发布新品\n\n甲公司今天发布了新品，性能提升一倍。\n\n（来源：芯东西）\n")

@@ -1,6 +1,7 @@
 import copy
 
-from pipeline.clean import Context, clean
+from pipeline.clean import clean
+from pipeline.context import Context
 from pipeline.model import Log, Paragraph
 from pipeline.read import read_blocks
 
@@ -78,7 +79,7 @@ def test_rules_are_idempotent_on_the_real_issue(raw_2025_08):
     """Cleaning what the clean stage made (with the editor's fixes) changes nothing."""
     from pipeline.fixes import apply_fixes
     from pipeline.sources import load_source
-    from conftest import ISSUE
+    from helpers import ISSUE
     src = load_source(ISSUE)
     log = Log()
     blocks = apply_fixes(read_blocks(raw_2025_08, log), src.fixes, "fixes.toml", Context(log=log))
@@ -333,7 +334,7 @@ def test_a_two_character_clause_no_sentence_of_the_issue_opens_with_is_a_tail(ra
     # "数据，" opens no sentence in 2025-08 ("目前，", "此外，" open many): the
     # paragraph "数据，目前…" is the rest of a cut one, even after a short head
     import tomllib
-    from conftest import ROOT
+    from helpers import ROOT
     magazine = tomllib.loads((ROOT / "sources" / "magazine.toml").read_text(encoding="utf-8"))
     raw = _recut(raw_2025_08, "据RISC-V国际基金会的最新", "数据", "芯资讯")   # a section's running head
     raw = _recut(raw, "芯迈半导体采用创新驱动的 Fab-", "Lite")
@@ -344,7 +345,7 @@ def test_a_two_character_clause_no_sentence_of_the_issue_opens_with_is_a_tail(ra
 
 
 def test_a_word_cut_in_two_is_told_by_how_often_the_issue_uses_it(raw_2025_08):
-    from pipeline.junction import HanStats
+    from pipeline.clean.junction import HanStats
     blocks, _ = run(raw_2025_08)
     stats = HanStats.of(blocks)
     assert stats.surprise("试", "点") >= 3      # 试点: seen 6 times where 0.4 are expected

@@ -4,16 +4,13 @@ tests/fixtures/2025-08-clean.toml (cuts, places that stay apart, noise).
 `python tests/test_clean_fixture.py` prints the precision and recall.
 """
 import re
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from pipeline.model import Heading, Paragraph  # noqa: E402
-from conftest import ISSUE  # noqa: E402
+from helpers import ISSUE
+from pipeline.model import Heading, Paragraph
 
 FIXTURE = Path(__file__).parent / "fixtures" / "2025-08-clean.toml"
 JOIN_RULES = {"join_page_breaks", "reorder_fragments"}

@@ -7,8 +7,10 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from conftest import ISSUE, ROOT
+from helpers import ISSUE, ROOT
 from pipeline.check import check_epub, check_print_pdf, check_screen_pdf
+
+pytestmark = pytest.mark.slow   # builds all editions of 2025-08 and checks them (subprocesses, PDF layout)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +69,7 @@ def test_no_markup_characters_reach_readers(built):
 
 
 def test_bad_input_exits_2_with_one_line(tmp_path):
-    from conftest import make_issue
+    from helpers import make_issue
     folder = make_issue(tmp_path, b"")
     proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--out", str(tmp_path / "o")],
                           cwd=ROOT, capture_output=True, text=True)
@@ -84,7 +86,7 @@ def test_unknown_edition_exits_2(tmp_path):
 
 
 def test_missing_required_field_names_the_file(tmp_path):
-    from conftest import make_issue
+    from helpers import make_issue
     folder = make_issue(tmp_path, "# 标题\n\n正文。\n", issue_toml='id = "x"\ntitle = "天堂之芯"\n')
     proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder)], cwd=ROOT,
                           capture_output=True, text=True)
@@ -107,7 +109,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "research-report-raw.md"
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus not beside the checkout")
 def test_other_extractors_output_builds_with_a_warning(tmp_path):
-    from conftest import make_issue
+    from helpers import make_issue
     folder = make_issue(tmp_path, CORPUS.read_bytes())
     proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--formats", "epub",
                            "--out", str(tmp_path / "o"), "--quiet"], cwd=ROOT, capture_output=True, text=True)
@@ -127,7 +129,7 @@ def _epub_text(path):
 
 
 def test_an_editors_fix_visibly_changes_the_editions(tmp_path):
-    from conftest import make_issue
+    from helpers import make_issue
     raw = ("# 新闻标题\n\n这一段写错了一个词：芯片厂急，难过铜关。\n\n"
            "这一段没有结束，被切断在页尾的\n\n"
            "内部资料严禁外传！\n\n"

@@ -10,10 +10,11 @@ import zipfile
 import pytest
 from lxml import etree
 
-from conftest import ISSUE, ROOT
+from helpers import ISSUE, ROOT
 from pipeline.check import ace_available, check_ace, check_epub
-from pipeline.render.epub import epub_parts, mark_pages, tidy
-from pipeline.render.xhtml import E, EPUB_NS, XHTML, sub
+from pipeline.model import Heading
+from pipeline.render.epub import epub_parts, mark_pages
+from pipeline.render.xhtml import EPUB_NS, XHTML
 
 FONT_BUDGET = 2_500_000   # bytes, all embedded faces together
 NS = {"x": XHTML, "e": EPUB_NS}
@@ -43,11 +44,13 @@ def entries(epub):
 
 # --- embedded fonts -------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_embedded_fonts_pass_epubcheck(embedded):
     results = check_epub(embedded)
     assert [ok for _, ok, _ in results] == [True], results
 
 
+@pytest.mark.slow
 def test_embedded_fonts_are_woff2_subsets_within_budget(embedded):
     files = entries(embedded)
     fonts = {n: d for n, d in files.items() if n.startswith("OEBPS/fonts/")}
@@ -64,6 +67,7 @@ def test_embedded_fonts_are_woff2_subsets_within_budget(embedded):
             assert b'href="css/fonts.css"' in data, name
 
 
+@pytest.mark.slow
 def test_each_face_holds_every_character_of_the_book(embedded):
     from fontTools.ttLib import TTFont
     files = entries(embedded)
@@ -77,6 +81,7 @@ def test_each_face_holds_every_character_of_the_book(embedded):
             assert not [c for c in chars if ord(c) not in cmap], name
 
 
+@pytest.mark.slow
 def test_without_the_flag_nothing_but_the_fonts_differs(plain, embedded):
     a, b = entries(plain), entries(embedded)
     assert not [n for n in a if "fonts" in n or n.endswith((".woff2", ".otf", ".ttf"))]
@@ -95,20 +100,20 @@ def test_without_the_flag_nothing_but_the_fonts_differs(plain, embedded):
 
 # --- what Ace asks of the documents ---------------------------------------------------------------
 
-def test_headings_skip_no_level_and_keep_their_siblings_level():
-    body = E("div")
-    for level in [1, 3, 3, 4, 4, 2, 3]:
-        sub(body, f"h{level}", text="x")
-    tidy(body)
-    assert [int(etree.QName(h).localname[1]) for h in body] == [1, 2, 2, 3, 3, 2, 3]
-
-
-def test_an_empty_header_cell_becomes_a_plain_cell():
-    tr = E("tr")
-    sub(tr, "th", {"scope": "col"})
-    sub(tr, "th", {"scope": "col"}, text="2024 年")
-    tidy(tr)
-    assert [etree.QName(c).localname for c in tr] == ["td", "th"] and tr[0].get("scope") is None
+def test_the_writer_only_writes_the_heading_levels_and_header_cells_it_is_given(model_2025_08):
+    """Structure levels the headings and tables mark the header cells; the EPUB
+    shows exactly that, one level up (the article title is the document's h1)."""
+    issue = model_2025_08[0]
+    parts = {name: body for name, _, body, _ in epub_parts(issue)}
+    for a in issue.articles:
+        body = parts[f"{a.id}.xhtml"]
+        levels = [int(etree.QName(h).localname[1]) for h in body.iter(*(f"{{{XHTML}}}h{n}" for n in range(1, 7)))]
+        wanted = [1] + [b.level - 1 for b in a.blocks if isinstance(b, Heading)]
+        assert levels == wanted, a.title
+        assert all(after - before <= 1 for before, after in zip(levels, levels[1:])), a.title
+        cells = [(etree.QName(cell).localname, "".join(cell.itertext()).strip())
+                 for head in body.iter(f"{{{XHTML}}}thead") for cell in head.iter(f"{{{XHTML}}}th", f"{{{XHTML}}}td")]
+        assert all(text for tag, text in cells if tag == "th"), a.title
 
 
 def test_page_list_entries_lead_to_page_break_markers_in_order(model_2025_08):
@@ -119,9 +124,9 @@ def test_page_list_entries_lead_to_page_break_markers_in_order(model_2025_08):
     p = body.xpath(".//x:p[@id]", namespaces=NS)[1]
     lists = [el for _, _, b, _ in parts for el in b.xpath(".//x:ol[@id]|.//x:ul[@id]|.//x:table[@id]",
                                                              namespaces=NS)]
-    issue.page_starts = {1: ["no-such-id"], 2: [first.id], 3: [p.get("id")], 4: [lists[0].get("id")],
-                         5: [second.id]}
-    pages = mark_pages(issue, parts)
+    page_starts = {1: ["no-such-id"], 2: [first.id], 3: [p.get("id")], 4: [lists[0].get("id")],
+                   5: [second.id]}
+    pages = mark_pages(page_starts, parts)
     # page 1 has nothing in the EPUB: it leads where page 2 begins, and both markers precede it
     assert [n for n, _ in pages] == ["1", "2", "3", "4", "5"]
     where = {}
@@ -142,6 +147,7 @@ def test_page_list_entries_lead_to_page_break_markers_in_order(model_2025_08):
 
 # --- DAISY Ace (only where `make ace` installed it) -----------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.skipif(not ace_available(), reason="DAISY Ace not installed (make ace) or no Chromium")
 def test_ace_reports_no_violations(tmp_path_factory):
     # with the print edition laid out, so that the page-list and page-break markers are there

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import make_issue
+from helpers import make_issue
 from pipeline.build import make_model
 from pipeline.render.epub import write_epub
 from pipeline.render.pdf import ICC_DIRS, STYLES, ClosedFetcher, render_pdf
+
+pytestmark = pytest.mark.slow   # builds the editions of a hostile issue
 
 HOSTILE = """<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY boom "&boom;&boom;">]>
 # 新闻

@@ -4,10 +4,13 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import make_issue
+from helpers import make_issue
 from pipeline.build import make_model
 from pipeline.render.epub import write_epub
 from pipeline.report import epub_text, han_accounting
+import pytest
+
+pytestmark = pytest.mark.slow   # builds EPUBs of generated issues
 
 han = st.text(alphabet=st.sampled_from("天堂之芯集成电路产业发展研究报告正式发布"), min_size=1, max_size=30)
 word = st.sampled_from(["CPO", "2025", "RISC-V", "1,688,426", "(1)", "μm"])

@@ -15,7 +15,7 @@ import pytest
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
-from conftest import ISSUE, ROOT
+from helpers import ISSUE, ROOT
 from pipeline.render import cjk_justify
 from pipeline.render.pdf import STYLES, ClosedFetcher
 from pipeline.render.xhtml import E, HAN_LATIN_GAP, XML_LANG, serialize, sub, with_gap
@@ -239,7 +239,7 @@ def test_patch_is_idempotent_switchable_and_pinned(monkeypatch):
 def test_a_table_that_runs_on_says_so_at_the_head_of_the_next_page(tmp_path):
     """续表 with the caption heads each page a table runs on to, and no other page."""
     import subprocess
-    from conftest import make_issue
+    from helpers import make_issue
     from pipeline.build import make_model
     from pipeline.render.pdf import render_pdf
     rows = "\n".join(f"公司{k}\t{k * 10}\t{k}%" for k in range(1, 90))

@@ -20,8 +20,9 @@ real title to the prose after it.
 import random
 import re
 
-from conftest import ISSUE
-from pipeline.clean import Context, clean
+from helpers import ISSUE
+from pipeline.clean import clean
+from pipeline.context import Context
 from pipeline.fixes import apply_fixes
 from pipeline.model import ListBlock, Log, Paragraph, plain
 from pipeline.read import read_blocks

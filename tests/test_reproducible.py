@@ -3,7 +3,10 @@ import hashlib
 import subprocess
 import sys
 
-from conftest import ROOT, make_issue
+from helpers import ROOT, make_issue
+import pytest
+
+pytestmark = pytest.mark.slow   # builds editions twice
 
 RAW = ("# 天堂之芯\n\n# 目录\n\n### • 芯动态\n\n- ▲甲公司发布新品 — 01\n\n"
        "## 甲公司发布新品\n\n甲公司今天发布了新品，性能提升一倍，售价 2,999 元。\n\n"

@@ -1,7 +1,8 @@
 import tomllib
 from pathlib import Path
 
-from pipeline.clean import Context, clean
+from pipeline.clean import clean
+from pipeline.context import Context
 from pipeline.model import Log, Meta
 from pipeline.read import read_blocks
 from pipeline.structure import build_issue, house_title, title_similarity

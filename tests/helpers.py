@@ -1,0 +1,107 @@
+"""What the tests share: the project's paths, a throw-away issue folder, the
+clean-up run on a few lines.  Imported as `helpers` (pytest's `pythonpath`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ISSUE = ROOT / "sources" / "2025-08"
+
+
+def make_issue(tmp_path, raw, issue_toml=None, fixes=None):
+    """A throw-away issue folder beside a copy of the magazine constants."""
+    src = tmp_path / "sources"
+    folder = src / "test-01"
+    folder.mkdir(parents=True)
+    (src / "magazine.toml").write_bytes((ROOT / "sources" / "magazine.toml").read_bytes())
+    (folder / "raw.md").write_bytes(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    (folder / "issue.toml").write_text(issue_toml if issue_toml is not None else (
+        'id = "test-01"\ntitle = "天堂之芯"\nsubtitle = "Integrated Circuit News"\nlanguage = "zh-CN"\n'
+        'date = "2025-09"\npublisher = "测试出版社"\nidentifier = "urn:uuid:00000000-0000-4000-8000-000000000001"\n'),
+        encoding="utf-8")
+    if fixes is not None:
+        (folder / "fixes.toml").write_text(fixes, encoding="utf-8")
+    return folder
+
+
+# --- rules on a few lines ---------------------------------------------------------------------------
+
+# another publication's constants: the rules must know nothing of ours
+MAGAZINE = {"masthead": "示例月刊", "masthead_en": "SAMPLE MONTHLY", "sections": ["要闻", "观点"],
+            "disclaimer": "本刊所载文章仅代表作者本人观点，不代表本刊立场。"}
+
+
+def run_rules(raw: str, only=None, language="zh-CN", magazine=None, stage="clean"):
+    """Read `raw` and run the clean-up (and, with stage="tables", the table
+    decisions) with only the named rules on → (blocks, log)."""
+    from pipeline.clean import clean
+    from pipeline.context import Context
+    from pipeline.model import Log
+    from pipeline.read import read_blocks
+    from pipeline.tables import tables
+
+    log = Log()
+    ctx = Context(log=log, magazine=MAGAZINE if magazine is None else magazine, language=language,
+                  only=frozenset(only) if only is not None else None)
+    blocks = clean(read_blocks(raw, log), ctx)
+    if stage == "tables":
+        blocks = tables(blocks, ctx)
+    return blocks, log
+
+
+def describe(blocks, log=None) -> str:
+    """Blocks one per line, as a person checks them: kind, role, language, text
+    (a line break inside a block shows as ⏎); then what was dropped."""
+    from pipeline.model import Heading, ListBlock, Paragraph, Table, plain
+
+    def flat(s):
+        return s.strip().replace("\n", " ⏎ ")
+
+    out = []
+    for b in blocks:
+        lang = f"[{b.lang}]" if getattr(b, "lang", None) else ""
+        if isinstance(b, Heading):
+            out.append(f"h{b.level}: {flat(b.text)}")
+        elif isinstance(b, Paragraph):
+            role = "" if b.role == "body" else f".{b.role}"
+            out.append(f"p{role}{lang}: {flat(b.text)}")
+        elif isinstance(b, ListBlock):
+            kind = f"ol({b.start})" if b.ordered else "ul"
+            out.append(f"{kind}{lang}: " + " | ".join(flat(plain(i)) for i in b.items))
+        elif isinstance(b, Table):
+            # a header cell in brackets; a row that is not body says what it is
+            rows = " / ".join(("" if r.role in ("body", "head") else f"{r.role}: ")
+                              + "|".join(f"[{c.text}]" if c.header else c.text for c in r.cells) for r in b.rows)
+            cap = f" «{flat(plain(b.caption))}»" if b.caption else ""
+            notes = "".join(f" ‹{flat(plain(n))}›" for n in b.notes)
+            out.append(f"table{lang}{cap}: {rows}{notes}")
+    for d in (log.drops if log else []):
+        out.append(f"dropped: {flat(d.text)}")
+    return "\n".join(out)
+
+
+def fixtures(path: Path):
+    """Cases in the style of markdown-it-py's test fixtures:
+
+        [rule_a rule_b] what the case shows
+        .
+        input lines
+        .
+        expected lines (see `describe`)
+        .
+
+    → (title, rules, input, expected)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    k = 0
+    while k < len(lines):
+        head = lines[k]
+        if not head.startswith("["):
+            k += 1
+            continue
+        rules, _, title = head[1:].partition("]")
+        assert lines[k + 1] == ".", f"{path.name}:{k + 2}: a '.' line after the title"
+        end_in = lines.index(".", k + 2)
+        end_out = lines.index(".", end_in + 1)
+        yield (title.strip(), rules.split(), "\n".join(lines[k + 2:end_in]) + "\n",
+               "\n".join(lines[end_in + 1:end_out]).strip(), k + 1)
+        k = end_out + 1
