@@ -16,7 +16,7 @@ from .errors import InputError
 
 def _parser():
     p = argparse.ArgumentParser(prog="python -m pipeline",
-                                description="Make the editions of one issue of 《天堂之芯》.")
+                                description="Make the editions (print PDF, screen PDF, EPUB) of one issue of a publication.")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     subs = p.add_subparsers(dest="command", required=True)
     b = subs.add_parser("build", help="build the editions of one issue",

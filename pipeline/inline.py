@@ -54,7 +54,9 @@ def tex_to_runs(tex: str, marks: frozenset) -> list[Run] | None:
     while i < len(tex):
         ch = tex[i]
         if ch == "\\":
-            m = re.match(r"\\([a-zA-Z]+|.)", tex[i:])
+            m = re.match(r"\\([a-zA-Z]+|.)", tex[i:], re.S)
+            if not m:
+                return None     # a backslash that ends the formula: not LaTeX we know
             name = m.group(1)
             i += m.end()
             if name in ("text", "mathrm", "mathit", "textbf", "operatorname", "mathbf"):
@@ -71,7 +73,7 @@ def tex_to_runs(tex: str, marks: frozenset) -> list[Run] | None:
             else:
                 return None
         elif ch in "^_":
-            g = re.match(r"[\^_]\s*(\{([^{}]*)\}|(.))", tex[i:])
+            g = re.match(r"[\^_]\s*(\{([^{}]*)\}|(.))", tex[i:], re.S)
             if not g:
                 return None
             inner = g.group(2) if g.group(2) is not None else g.group(3)

@@ -45,3 +45,9 @@ def test_unknown_and_hostile_tags_stay_literal_text():
 def test_unbalanced_tags_do_not_leak():
     runs = parse_inline("<b>粗体没有闭合 正文</u>")
     assert "".join(r.text for r in runs) == "粗体没有闭合 正文"
+
+
+def test_a_formula_ending_in_a_backslash_or_a_mark_is_kept_as_written():
+    # MinerU writes "$\\$" and "$x^$" when a cell or line is cut inside a formula
+    for raw in ("共 $5\\$ 元", "面积 $x^$ 增大"):
+        assert "".join(r.text for r in parse_inline(raw)) == raw   # not LaTeX we know: nothing lost, no crash
