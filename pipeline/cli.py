@@ -6,12 +6,20 @@ Exit codes: 0 built (warnings allowed), 2 bad input (one line
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 import time
 import traceback
 from pathlib import Path
 
 from .errors import InputError
+
+# an output folder is never made in these (nor in / itself), whatever a symlink says
+SYSTEM_FOLDERS = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot",
+                  "/proc", "/sys", "/dev")
+# the last second a ZIP, hence an EPUB, can record: 2107-12-31 23:59:59 UTC
+LAST_EPOCH = 4354819199
 
 
 def _parser():
@@ -35,8 +43,8 @@ def _parser():
                         description="The clean rules in the order they run, then the named decisions of "
                                     "tables and structure; each name can go in `[<stage>] disable = [...]` "
                                     "in fixes.toml.")
-    for sp in (b, c, r):
-        sp.add_argument("--debug", action="store_true", help="show tracebacks")
+    for sp in (b, c, r):   # --debug before or after the command; SUPPRESS: no default overrides the first
+        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     return p
 
 
@@ -52,7 +60,8 @@ def main(argv=None) -> int:
     except InputError as err:
         if args.debug:
             traceback.print_exc()
-        print(f"error: {err.path}:{err.line}: {err.message}", file=sys.stderr)
+        line = f"error: {err.path}:{err.line}: {err.message}"
+        print(line.replace("\r", "\\r").replace("\n", "\\n"), file=sys.stderr)   # one line, always
         return 2
     except KeyboardInterrupt:
         return 130
@@ -79,6 +88,8 @@ def _rules() -> int:
 
 def _build(args) -> int:
     from .build import FORMATS, build
+    from .model import Log
+    from .read import decode
     from .sources import load_source
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
@@ -87,11 +98,15 @@ def _build(args) -> int:
         print(f"error: --formats:1: unknown edition {', '.join(unknown) or '(none)'}; "
               f"choose from {', '.join(FORMATS)}", file=sys.stderr)
         return 2
+    _check_source_date_epoch()
     folder = Path(args.source)
-    meta = load_source(folder).meta
-    out = Path(args.out) if args.out else Path("output") / meta.id
-    if out.exists() and not out.is_dir():
-        raise InputError(out, 0, "output path exists and is not a folder")
+    # all the input is checked before anything is said or written: bad input is one line
+    src = load_source(folder)
+    decode(src.raw, str(src.raw_path), Log())
+    meta = src.meta
+    out, note = _out_folder(Path(args.out) if args.out else Path("output") / meta.id)
+    if note:
+        print(note, file=sys.stderr)
     t0 = time.perf_counter()
     print(f"building {meta.id} ({', '.join(formats)}) → {out}", file=sys.stderr)
     try:
@@ -113,3 +128,32 @@ def _build(args) -> int:
             print(f"  sha256 {sha256(path)}  {path.name}", file=sys.stderr)
     print(f"  report: {out / 'report.html'}", file=sys.stderr)
     return 0
+
+
+def _check_source_date_epoch() -> None:
+    """SOURCE_DATE_EPOCH, when set, must be a time the PDFs and the EPUB can record."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if value and not (re.fullmatch(r"[0-9]{1,12}", value) and int(value) <= LAST_EPOCH):
+        raise InputError("SOURCE_DATE_EPOCH", 0, f"{value[:40]!r} is not a build time: give whole "
+                         f"seconds since 1970-01-01 UTC, at most {LAST_EPOCH} (2107-12-31)")
+
+
+def _out_folder(out: Path) -> tuple[Path, str | None]:
+    """The output folder with every symlink resolved, and a note when there was one.
+    A folder that resolves into a system folder is refused."""
+    real = out.resolve()
+    linked = real != Path(os.path.normpath(Path.cwd().resolve() / out))   # a symlink in `out` itself
+    how = ("is a symlink to" if out.is_symlink() else "resolves through a symlink to") if linked else ""
+    system = next((d for d in SYSTEM_FOLDERS if real.is_relative_to(d)), "/" if real == Path("/") else None)
+    if system:
+        raise InputError(out, 0, (f"{how} {real}: " if linked else "")
+                         + f"refusing to write the editions into the system folder {system}")
+    if real.exists() and not real.is_dir():
+        raise InputError(out, 0, "output path exists and is not a folder"
+                         + (f" ({how} {real})" if linked else ""))
+    made = next(p for p in (real, *real.parents) if p.exists())   # what mkdir would start from
+    if not (made.is_dir() and os.access(made, os.W_OK | os.X_OK)):
+        raise InputError(out, 0, f"cannot write the output folder ({made} is not a writable folder)")
+    if not linked:
+        return out, None
+    return real, f"note: output folder {out} {how} {real}"

@@ -22,20 +22,95 @@ from __future__ import annotations
 
 import re
 
-from .errors import InputError
+from .errors import InputError, type_name
 from .model import Editor, Heading, ListBlock, Paragraph, Run, Span
-from .text import edit_runs
+from .text import check_text, edit_runs
 
 ACTIONS = {"drop", "replace", "keep", "caption", "figure-text", "join", "split"}
 RANGE_ACTIONS = {"drop", "keep", "caption", "figure-text"}
+TEXTS = ("expect", "text", "why")      # the keys of a fix that hold a text
+KEYS = ("lines", "expect", "action", "text", "why", "to")
+# the stages whose rules fixes.toml can switch off: [<stage>] disable = [...]
+STAGES = ("clean", "tables", "structure")
+LINES = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*")
 
 
-def _span(value, path, n) -> Span:
-    m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*", str(value))
-    if not m:
-        raise InputError(path, n, f"fix {n}: lines must look like \"120\" or \"120-124\"")
+def _span(value) -> Span:
+    m = LINES.fullmatch(str(value))
     a = int(m.group(1))
     return Span(a, int(m.group(2) or a))
+
+
+class _Where:
+    """Raw line numbers in fixes.toml, looked up only when there is an error."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __call__(self, k: int | None = None, key: str | None = None) -> int:
+        try:
+            lines = open(self.path, encoding="utf-8").read().splitlines()
+        except (OSError, UnicodeDecodeError):
+            return 1
+        heads = [n for n, line in enumerate(lines, 1) if re.match(r"\s*\[\[\s*fix\s*\]\]", line)]
+        if k is None or k >= len(heads):        # a top-level key, or fix = [{…}] written inline
+            key = key if k is None else "fix"
+            return next((n for n, line in enumerate(lines, 1)
+                         if re.match(rf"\s*\[*\s*{re.escape(key)}\s*(=|\])", line)), 1)
+        end = heads[k + 1] if k + 1 < len(heads) else len(lines) + 1
+        return next((n for n in range(heads[k], end)
+                     if key and re.match(rf"\s*{re.escape(key)}\s*=", lines[n - 1])), heads[k])
+
+
+def check_fixes(fixes: dict, path) -> None:
+    """Exit 2 (InputError naming the line) for a fixes.toml that is not a list of
+    [[fix]] tables as described above, or whose [clean] is not a table of rule names."""
+    where = _Where(path)
+    for key in fixes:
+        if key != "fix" and key not in STAGES:
+            raise InputError(path, where(key=key), f"unknown key '{key}': fixes.toml holds "
+                             "[[fix]] tables and [clean], [tables], [structure] tables")
+    entries = fixes.get("fix", [])
+    if not isinstance(entries, list) or not all(isinstance(f, dict) for f in entries):
+        raise InputError(path, where(key="fix"), "'fix' must be [[fix]] tables (see README), not "
+                         + type_name(entries))
+    for k, fix in enumerate(entries):
+        n = k + 1
+        for key, value in fix.items():
+            if key not in KEYS:
+                raise InputError(path, where(k, key), f"fix {n}: unknown key '{key}'; a fix has "
+                                 + ", ".join(KEYS))
+            if key in TEXTS:
+                if not isinstance(value, str):
+                    raise InputError(path, where(k, key), f"fix {n}: '{key}' must be a text in "
+                                     f"quotes, not {type_name(value)}")
+                check_text(value, path, where(k, key), f"fix {n}: '{key}'", one_line=False)
+        action = fix.get("action")
+        if action not in ACTIONS:
+            raise InputError(path, where(k, "action"),
+                             f"fix {n}: action must be one of {', '.join(sorted(ACTIONS))}")
+        lines = fix.get("lines", "")
+        if isinstance(lines, bool) or not isinstance(lines, (str, int)) or not LINES.fullmatch(str(lines)) \
+                or not 1 <= _span(lines).start <= _span(lines).end:
+            raise InputError(path, where(k, "lines"),
+                             f"fix {n}: lines must look like \"120\" or \"120-124\" (raw lines, from 1)")
+        if "to" in fix:
+            to = fix["to"]
+            if action != "join":
+                raise InputError(path, where(k, "to"), f"fix {n}: 'to' goes only with action = \"join\"")
+            if isinstance(to, bool) or not isinstance(to, int) or to < 1:
+                raise InputError(path, where(k, "to"), f"fix {n}: 'to' must be a raw line number "
+                                 f"such as 1332, not {type_name(to) if not isinstance(to, int) else to}")
+    for stage in STAGES:   # the names themselves are checked by context.switched_off
+        table = fixes.get(stage, {})
+        if not isinstance(table, dict):
+            raise InputError(path, where(key=stage), f"'{stage}' must be a table [{stage}], not {type_name(table)}")
+        for key in table:
+            if key != "disable":
+                raise InputError(path, where(key=key), f"[{stage}]: unknown key '{key}'; it holds disable = […]")
+            if not isinstance(table[key], list) or not all(isinstance(v, str) for v in table[key]):
+                raise InputError(path, where(key="disable"), f"[{stage}] disable must be an array of "
+                                 "rule names, e.g. [\"join_page_breaks\"] (see `python -m pipeline rules`)")
 
 
 def _norm(text: str) -> str:
@@ -43,12 +118,11 @@ def _norm(text: str) -> str:
 
 
 def apply_fixes(blocks, fixes: dict, path: str, ctx):
+    check_fixes(fixes, path)
     out = list(blocks)
     for n, fix in enumerate(fixes.get("fix", []), 1):
-        action = fix.get("action")
-        if action not in ACTIONS:
-            raise InputError(path, n, f"fix {n}: action must be one of {sorted(ACTIONS)}")
-        span = _span(fix.get("lines", ""), path, n)
+        action = fix["action"]
+        span = _span(fix.get("lines", ""))
         expect = fix.get("expect", "")
         hits = [b for b in out if b.span.start <= span.end and span.start <= b.span.end]
         target = next((b for b in hits if expect and _norm(expect) in _norm(b.text)), None)

@@ -4,12 +4,32 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
-from .errors import InputError
+from .text import check_text
+from .errors import InputError, type_name
+from .fixes import check_fixes
 from .model import Meta
 
 REQUIRED = ["id", "title", "subtitle", "language", "date", "publisher", "identifier"]
+# the longest a field may be: a cover line, not a page of text
+MAX_LEN = {"id": 64, "title": 300, "subtitle": 300, "publisher": 300, "identifier": 300,
+           "language": 35, "number": 100}
+# an issue id names files and the output folder: a name, never a path
+ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# a well-formed BCP 47 tag: language (2-3 letters, extlang), script, region, variants,
+# extensions, private use
+LANGUAGE = re.compile(r"""(?ix) [a-z]{2,3} (?:-[a-z]{3}){0,3}
+                          (?:-[a-z]{4})?
+                          (?:-(?:[a-z]{2}|\d{3}))?
+                          (?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*
+                          (?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*
+                          (?:-x(?:-[a-z\d]{1,8})+)?""")
+# magazine.toml: what the stages read from it, and of what type
+MAGAZINE_TEXTS = ("masthead", "masthead_en", "disclaimer")
+MAGAZINE_LISTS = ("sections", "subjects")
 
 
 @dataclass
@@ -33,10 +53,92 @@ def _load_toml(path: Path) -> dict:
 
 
 def _line_of(path: Path, key: str) -> int:
+    """The line where `key = …` or a table `[key]` is written (1 if not found)."""
+    pattern = re.compile(rf"\s*\[*\s*[\"']?{re.escape(key)}[\"']?\s*(=|\]|\.)")
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+        if pattern.match(line):
             return n
     return 1
+
+
+def _meta(data: dict, path: Path) -> Meta:
+    fields = {}
+    for key in REQUIRED:
+        value = data.get(key)
+        if key == "date" and isinstance(value, date) and not isinstance(value, datetime):
+            value = value.isoformat()          # date = 2025-08-01, a TOML date
+        if not isinstance(value, str) or not value.strip():
+            line = _line_of(path, key) if key in data else 1
+            if key not in data:
+                raise InputError(path, line, f"required field '{key}' is missing or not a text")
+            raise InputError(path, line, f"'{key}' is empty" if isinstance(value, str)
+                             else f"'{key}' must be a text in quotes, not {type_name(value)}")
+        check_text(value, path, _line_of(path, key), f"'{key}'", limit=MAX_LEN.get(key))
+        fields[key] = value
+    number = data.get("number", "")
+    if isinstance(number, int) and not isinstance(number, bool):
+        number = str(number)
+    if not isinstance(number, str):
+        raise InputError(path, _line_of(path, "number"),
+                         f"'number' must be a text such as \"2025年第8期\", not {type_name(number)}")
+    check_text(number, path, _line_of(path, "number"), "'number'", limit=MAX_LEN["number"])
+    if not ID.fullmatch(fields["id"]):
+        raise InputError(path, _line_of(path, "id"),
+                         f"id {fields['id']!r} is not a name: use the letters a-z and A-Z, digits, '-', "
+                         "'_' and '.' (not first), e.g. \"2025-08\"")
+    _check_date(fields["date"], path, _line_of(path, "date"))
+    if not LANGUAGE.fullmatch(fields["language"]):
+        raise InputError(path, _line_of(path, "language"),
+                         f"language {fields['language']!r} is not a BCP 47 language tag such as "
+                         "\"zh-CN\", \"zh-Hans\" or \"en\"")
+    extra = {k: v for k, v in data.items() if k not in REQUIRED and k != "number"}
+    _check_strings(extra, path)
+    return Meta(**fields, number=number, extra=extra)
+
+
+def _check_date(value: str, path, line: int) -> None:
+    m = DATE.fullmatch(value)
+    if m:
+        try:
+            date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+            return
+        except ValueError:
+            pass
+    raise InputError(path, line, f"date {value!r} is not a calendar date written YYYY, YYYY-MM "
+                     "or YYYY-MM-DD, e.g. \"2025-08\"")
+
+
+def _check_strings(value, path: Path, key: str = "") -> None:
+    """No control character in any text of a table, however deep."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_strings(v, path, k)
+    elif isinstance(value, list):
+        for v in value:
+            _check_strings(v, path, key)
+    elif isinstance(value, str):
+        check_text(value, path, _line_of(path, key) if key else 1, f"'{key}'", one_line=False)
+
+
+def _check_magazine(data: dict, path: Path) -> None:
+    def wrong(key, what, value):
+        raise InputError(path, _line_of(path, key), f"'{key}' must be {what}, not {type_name(value)}")
+    for key in MAGAZINE_TEXTS:
+        if key in data and not isinstance(data[key], str):
+            wrong(key, "a text", data[key])
+    for key in MAGAZINE_LISTS:
+        if key in data and not (isinstance(data[key], list) and all(isinstance(v, str) for v in data[key])):
+            wrong(key, "an array of texts", data[key])
+    publisher = data.get("publisher", {})
+    if not isinstance(publisher, dict):
+        wrong("publisher", "a table [publisher]", publisher)
+    for key, value in publisher.items():
+        if key == "names":
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                wrong(key, "an array of texts", value)
+        elif not isinstance(value, str):
+            wrong(key, "a text", value)
+    _check_strings(data, path)
 
 
 def load_source(folder: Path) -> Source:
@@ -49,15 +151,11 @@ def load_source(folder: Path) -> Source:
     issue_path = folder / "issue.toml"
     if not issue_path.is_file():
         raise InputError(issue_path, 0, "missing: the issue's metadata (id, title, date, …)")
-    data = _load_toml(issue_path)
-    for key in REQUIRED:
-        if not isinstance(data.get(key), str) or not data.get(key).strip():
-            raise InputError(issue_path, _line_of(issue_path, key) if key in data else 1,
-                             f"required field '{key}' is missing or not a text")
-    meta = Meta(**{k: data[k] for k in REQUIRED}, number=str(data.get("number", "")),
-                extra={k: v for k, v in data.items() if k not in REQUIRED and k != "number"})
+    meta = _meta(_load_toml(issue_path), issue_path)
     magazine_path = folder.parent / "magazine.toml"
     magazine = _load_toml(magazine_path) if magazine_path.is_file() else {}
+    _check_magazine(magazine, magazine_path)
     fixes_path = folder / "fixes.toml"
     fixes = _load_toml(fixes_path) if fixes_path.is_file() else {}
+    check_fixes(fixes, fixes_path)
     return Source(folder, raw_path, raw_path.read_bytes(), meta, magazine, fixes)

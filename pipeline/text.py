@@ -6,9 +6,11 @@ Every stage and the writers take their character classes from here, so that
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from zhon import cedict
 
+from .errors import InputError
 from .model import Run, plain
 
 # Han ideographs: 〇, CJK Unified and Extension A, the compatibility
@@ -105,3 +107,38 @@ def edit_runs(runs: list[Run], pattern: re.Pattern, repl) -> list[Run]:
 def delete(m: re.Match) -> dict[int, str]:
     """An `edit_runs` replacement that removes the match."""
     return {k: "" for k in range(m.start(), m.end())}
+
+# What a PDF extractor leaves in the text that no edition may carry: C0 controls
+# but tab and line feed (a form feed between pages, a lone CR), DEL, C1 controls,
+# the bidirectional embeddings, overrides and isolates (they would reverse the
+# printed text) and the noncharacters (U+FFFE, U+FFFF, …).  The read stage
+# removes them from raw.md (read.sanitise); in the TOML files they are an error.
+CONTROL_CHARS = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef"
+                 + "".join(chr(p | 0xfffe) + chr(p | 0xffff) for p in range(0, 0x110000, 0x10000)))
+CONTROL = re.compile(f"[{CONTROL_CHARS}]+")
+# controls that break a line or a page: between two words they leave a space,
+# as a soft line break would (none between Han characters)
+BREAKS = set("\x0b\x0c\r\x1c\x1d\x1e\x85")
+NAMES = {"\x0b": "LINE TABULATION", "\x0c": "FORM FEED", "\r": "CARRIAGE RETURN", "\x7f": "DELETE",
+         "\x85": "NEXT LINE", "\x1c": "FILE SEPARATOR", "\x1d": "GROUP SEPARATOR",
+         "\x1e": "RECORD SEPARATOR"}
+# a one-line field (a title, a date) holds no tab, line break or line separator either
+ONE_LINE = re.compile(f"[{CONTROL_CHARS}\t\n\u2028\u2029]")
+
+
+def code_point(ch: str) -> str:
+    name = NAMES.get(ch) or unicodedata.name(ch, "")
+    if not name:
+        name = "noncharacter" if (ord(ch) & 0xfffe) == 0xfffe or 0xfdd0 <= ord(ch) <= 0xfdef \
+            else "control character"
+    return f"U+{ord(ch):04X} {name}"
+
+
+def check_text(value: str, path, line: int, what: str, one_line=True, limit=None) -> None:
+    """InputError for a control character (or, one_line, a line break) or a text too long."""
+    m = (ONE_LINE if one_line else CONTROL).search(value)
+    if m:
+        raise InputError(path, line, f"{what} contains {code_point(m.group()[0])}: remove it")
+    if limit and len(value) > limit:
+        raise InputError(path, line, f"{what} is {len(value):,} characters long; at most "
+                         f"{limit} are allowed")
