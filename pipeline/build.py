@@ -10,9 +10,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import structure, tables as table_stage
+from . import publish, structure, tables as table_stage
 from .clean import RULES, clean
 from .context import Context, switched_off
+from .errors import InputError
 from .fixes import apply_fixes
 from .model import Issue, Log
 from .read import decode, read_blocks
@@ -34,8 +35,11 @@ class Result:
 
 
 class Timer:
-    def __init__(self, timings: dict, quiet: bool):
+    """Times the stages; `say` (when given) hears one line per stage."""
+
+    def __init__(self, timings: dict, quiet: bool, say=None):
         self.timings, self.quiet = timings, quiet
+        self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
 
     def __call__(self, name):
         timer = self
@@ -48,7 +52,7 @@ class Timer:
                 dt = time.perf_counter() - self.t
                 timer.timings[name] = dt
                 if not timer.quiet and not exc[0]:
-                    print(f"  {name:<12} {dt:6.2f} s", file=sys.stderr, flush=True)
+                    timer.say(f"  {name:<12} {dt:6.2f} s")
         return _T()
 
 
@@ -83,68 +87,69 @@ def read_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, So
     return issue, log, src, text
 
 
-def write_atomic(target: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=False) -> Result:
+def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=False, say=None) -> Result:
     from .render.epub import write_epub
     from .render.pdf import render_pdf
     from .report import write_report
 
     timings: dict = {}
-    timer = Timer(timings, quiet)
+    timer = Timer(timings, quiet, say)
     issue, log, src, text = read_model(Path(folder), timer)
     result = Result(issue, log, src, text, timings=timings)
     issue_id = src.meta.id
-    # all editions are made in a private folder first, then moved in together
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=_writable(out)))
-    try:
-        if "screen" in formats:
-            with timer("screen pdf"):
-                info = render_pdf(issue, "screen", src.folder, staging / f"{issue_id}.pdf")
-            result.pages["screen"] = info["pages"]
-            result.page_starts = info["page_starts"]
-        if "print" in formats:
-            with timer("print pdf"):
-                info = render_pdf(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
-            result.pages["print"] = info["pages"]
-            result.page_starts = info["page_starts"]   # the print shop's pages are the ones cited
-        if "epub" in formats:
-            if not result.page_starts:
-                log.warn("epub", None, "no PDF was laid out in this build, so the EPUB has no page-list")
-            with timer("epub"):
-                write_epub(issue, staging / f"{issue_id}.epub", result.page_starts, embed_fonts=embed_fonts)
-        with timer("report"):
-            write_report(result, staging)
-        for f in sorted(staging.iterdir()):
-            target = out / f.name
-            write_atomic(target, lambda tmp, f=f: shutil.copyfile(f, tmp))
-            result.outputs[f.name] = target
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    # the editions are made in a staging folder, then switched in as one set (publish)
+    with publish.edition_set(out) as (staging, stale):
+        if stale:
+            log.warn("publish", None, f"removed what a killed build left: {', '.join(stale)}")
+        exchange = publish.can_exchange(staging.parent)
+        if not exchange:
+            log.warn("publish", None, "this file system cannot swap two folders, so the edition set "
+                     "is replaced file by file (report.json last)")
+        try:
+            if "screen" in formats:
+                with timer("screen pdf"):
+                    info = render_pdf(issue, "screen", src.folder, staging / f"{issue_id}.pdf")
+                result.pages["screen"] = info["pages"]
+                result.page_starts = info["page_starts"]
+            if "print" in formats:
+                with timer("print pdf"):
+                    info = render_pdf(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
+                result.pages["print"] = info["pages"]
+                result.page_starts = info["page_starts"]   # the print shop's pages are the ones cited
+            if "epub" in formats:
+                if not result.page_starts:
+                    log.warn("epub", None, "no PDF was laid out in this build, so the EPUB has no page-list")
+                with timer("epub"):
+                    write_epub(issue, staging / f"{issue_id}.epub", result.page_starts, embed_fonts=embed_fonts)
+            made = sorted(p.name for p in staging.iterdir()) + ["report.html", "report.json"]
+            with timer("report"):
+                write_report(result, staging)
+            publish.carry_over(out, staging)
+            for f in staging.iterdir():
+                f.chmod(0o644) if f.is_file() else None
+            _switch(staging, out, exchange)
+        except OSError as err:
+            if not publish.no_space(err):
+                raise
+            raise _no_space(out, staging) from None
+    result.outputs = {name: out / name for name in made}
     return result
 
 
-def _writable(out: Path) -> Path:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:   # a read-only or virtual file system, a file in the way
-        raise PermissionError(err.errno, err.strerror or str(err)) from err
-    if not os.access(out, os.W_OK):
-        raise PermissionError(f"{out}: output folder is not writable")
-    return out
+def _switch(staging: Path, out: Path, exchange: bool) -> None:
+    publish.switch(staging, out, exchange)   # a name of its own: the tests inject a kill here
+
+
+def _no_space(out: Path, staging: Path) -> InputError:
+    written = publish.bytes_used(staging)
+    previous = publish.bytes_used(out) if out.is_dir() else 0
+    free = shutil.disk_usage(staging.parent).free + written   # the staging is removed
+    need = (f"about {max(previous, written) / 1e6:.1f} MB beside the previous one" if previous
+            else f"more than {written / 1e6:.1f} MB")
+    return InputError(out, 0, f"no space left on the device: the edition set needs {need}, "
+                      f"{free / 1e6:.1f} MB are free; "
+                      + ("the previous set is unchanged" if out.is_dir() else "nothing was written"))

@@ -108,12 +108,21 @@ def _build(args) -> int:
     if note:
         print(note, file=sys.stderr)
     t0 = time.perf_counter()
-    print(f"building {meta.id} ({', '.join(formats)}) → {out}", file=sys.stderr)
+    # Bad input found during the build (a fix that matches nothing, a full disk) is one
+    # line on stderr too: progress is held back and said after, unless a person watches.
+    held: list[str] = []
+    live = sys.stderr.isatty()
+
+    def say(line):
+        print(line, file=sys.stderr, flush=True) if live else held.append(line)
+    say(f"building {meta.id} ({', '.join(formats)}) → {out}")
     try:
-        result = build(folder, out, formats, quiet=args.quiet, embed_fonts=args.embed_fonts)
+        result = build(folder, out, formats, quiet=args.quiet, embed_fonts=args.embed_fonts, say=say)
     except PermissionError as err:
         print(f"error: {out}:0: cannot write the output folder ({err.strerror or err})", file=sys.stderr)
         return 2
+    for line in held:
+        print(line, file=sys.stderr)
     log = result.log
     print(f"done in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     for name, path in result.outputs.items():

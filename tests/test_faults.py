@@ -374,3 +374,133 @@ def test_debug_shows_the_traceback_of_an_internal_error(tmp_path, capsys, monkey
     err = capsys.readouterr().err
     assert code == 1 and "internal error: RuntimeError: boom" in err
     assert ("Traceback" in err) is bool(before or after)
+
+
+# ------------------------------------------------------------ 2. the edition set is switched whole
+
+def report_matches_files(out):
+    """What the print shop checks: every file the report names has the SHA-256 it says."""
+    import hashlib
+    editions = json.loads((out / "report.json").read_text(encoding="utf-8"))["editions"]
+    assert editions
+    for name, e in editions.items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == e["sha256"], name
+
+
+KILL_AT_SWITCH = """
+import os, signal, sys
+import pipeline.build as b
+from pipeline import cli
+b._switch = lambda *a: os.kill(os.getpid(), signal.SIGKILL)
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_build_killed_at_the_switch_leaves_the_old_set_whole(tmp_path):
+    folder = make_issue(tmp_path, GOOD)
+    out = tmp_path / "o"
+    assert run(folder, out, "--formats", "epub,screen").returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (folder / "raw.md").write_text(GOOD.replace("一倍", "两倍"), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", KILL_AT_SWITCH, "build", str(folder), "--formats",
+                           "epub,screen", "--out", str(out), "--quiet"], cwd=ROOT, capture_output=True)
+    assert proc.returncode == -9
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before     # not one file replaced
+    report_matches_files(out)
+    stale = [p.name for p in tmp_path.glob(".build-o-*")]
+    assert len(stale) == 1                                                 # what the kill left
+    proc = run(folder, out, "--formats", "epub,screen")
+    assert proc.returncode == 0, proc.stderr
+    assert not list(tmp_path.glob(".build-o-*"))
+    assert any(w["rule"] == "publish" and stale[0] in w["message"] for w in warnings(out))
+    assert "两倍" in epub_text(out)
+    report_matches_files(out)
+
+
+def test_a_rebuild_keeps_what_the_build_did_not_make(tmp_path):
+    """A preview or a folder of screenshots beside the editions, and an edition not
+    rebuilt this time, are still there after the switch."""
+    folder = make_issue(tmp_path, GOOD)
+    out = tmp_path / "o"
+    assert run(folder, out, "--formats", "screen,epub").returncode == 0
+    pdf = (out / "test-01.pdf").read_bytes()
+    (out / "preview.png").write_bytes(b"png")
+    (out / "screens").mkdir()
+    (out / "screens" / "a.png").write_bytes(b"a")
+    assert run(folder, out).returncode == 0            # epub only
+    assert (out / "preview.png").read_bytes() == b"png" and (out / "screens" / "a.png").read_bytes() == b"a"
+    assert (out / "test-01.pdf").read_bytes() == pdf
+    assert set(json.loads((out / "report.json").read_text())["editions"]) == {"test-01.epub"}
+
+
+def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(tmp_path):
+    import fcntl
+    folder = make_issue(tmp_path, GOOD)
+    out = tmp_path / "o"
+    with open(tmp_path / ".o.lock", "w") as lock:      # as a running build holds it
+        lock.write("4242\n")
+        lock.flush()
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        proc = run(folder, out)
+    line = exactly_one_error(proc.returncode, proc.stderr, f"{out}:0:")
+    assert "another build (pid 4242) is writing this folder" in line
+    assert not out.exists()
+    assert run(folder, out).returncode == 0            # the lock went with its holder
+
+
+def test_two_builds_at_once_end_in_one_whole_set(tmp_path):
+    folder = make_issue(tmp_path, GOOD)
+    out = tmp_path / "o"
+    cmd = [sys.executable, "-m", "pipeline", "build", str(folder), "--formats", "epub", "--out", str(out),
+           "--quiet"]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    codes = [(p.wait(), p.stderr.read()) for p in procs]
+    assert all(c in (0, 2) for c, _ in codes) and 0 in [c for c, _ in codes], codes
+    for c, err in codes:
+        if c == 2:
+            assert err.count("\n") == 1 and "another build" in err, err
+    report_matches_files(out)
+    assert not list(tmp_path.glob(".build-*"))
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A tmpfs of 3 MB where this machine lets us mount one; else the test is skipped."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.decode().strip()}")
+    yield disk
+    subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_full_disk_is_bad_input_and_leaves_the_previous_set(tmp_path, small_disk):
+    folder = make_issue(tmp_path, GOOD)
+    out = small_disk / "o"
+    assert run(folder, out).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    filler = small_disk / "filler"
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    filler.write_bytes(b"\0" * (free - 20_000))         # room for less than an EPUB
+    proc = run(folder, out)
+    line = exactly_one_error(proc.returncode, proc.stderr, f"{out}:0:")
+    assert "no space left on the device: the edition set needs about" in line
+    assert "the previous set is unchanged" in line
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    report_matches_files(out)
+    assert not list(small_disk.glob(".build-*"))
+    filler.unlink()
+    assert run(folder, out).returncode == 0
+
+
+def test_a_disk_too_small_for_a_first_set_writes_nothing(tmp_path, small_disk):
+    folder = make_issue(tmp_path, GOOD)
+    out = small_disk / "o"
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    (small_disk / "filler").write_bytes(b"\0" * (free - 20_000))
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--formats", "screen",
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    line = exactly_one_error(proc.returncode, proc.stderr, f"{out}:0: no space left on the device")
+    assert "nothing was written" in line
+    assert not out.exists() and not list(small_disk.glob(".build-*"))
