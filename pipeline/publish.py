@@ -75,10 +75,10 @@ def _locked(out: Path):
 
 def _remove_stale(out: Path) -> list[str]:
     """Staging folders of builds that were killed (we hold the lock, so no
-    build of this folder is running), and half-written files of older versions."""
-    stale = [p for p in out.parent.glob(staging_prefix(out) + "*")]
+    build of this folder is running), beside it and, from older versions, in it."""
+    stale = list(out.parent.glob(staging_prefix(out) + "*"))
     if out.is_dir():
-        stale += [p for p in out.glob(".build-*")] + [p for p in out.glob(".*.tmp*")]
+        stale += list(out.glob(".build-*"))
     for p in stale:
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() and not p.is_symlink() else p.unlink(missing_ok=True)
     return [p.name for p in stale]
