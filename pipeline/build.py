@@ -128,9 +128,9 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
             made = sorted(p.name for p in staging.iterdir()) + ["report.html", "report.json"]
             with timer("report"):
                 write_report(result, staging)
+            for name in made:   # the set is read by others (the print shop), whatever the umask
+                (staging / name).chmod(0o644)
             publish.carry_over(out, staging)
-            for f in staging.iterdir():
-                f.chmod(0o644) if f.is_file() else None
             _switch(staging, out, exchange)
         except OSError as err:
             if not publish.no_space(err):
