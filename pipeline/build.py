@@ -115,11 +115,13 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
                     info = render_pdf(issue, "screen", src.folder, staging / f"{issue_id}.pdf")
                 result.pages["screen"] = info["pages"]
                 result.page_starts = info["page_starts"]
+                _layout_warnings(log, issue, "screen", info)
             if "print" in formats:
                 with timer("print pdf"):
                     info = render_pdf(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
                 result.pages["print"] = info["pages"]
                 result.page_starts = info["page_starts"]   # the print shop's pages are the ones cited
+                _layout_warnings(log, issue, "print", info)
             if "epub" in formats:
                 if not result.page_starts:
                     log.warn("epub", None, "no PDF was laid out in this build, so the EPUB has no page-list")
@@ -138,6 +140,48 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
             raise _no_space(out, staging) from None
     result.outputs = {name: out / name for name in made}
     return result
+
+
+MAX_LISTED = 60   # characters named in a text_lost warning
+
+
+def _layout_warnings(log: Log, issue: Issue, edition: str, info: dict) -> None:
+    """What the layout had to do, or could not: a table set in parts, a table
+    still too wide, text that is not on the pages."""
+    from .render.xhtml import tables_by_id
+    tables = tables_by_id(issue)
+
+    def name(table_id):
+        t = tables.get(table_id)
+        label = (" ".join(t.text.split("\n")[0].split())[:30] if t is not None else table_id)
+        return (t.span if t is not None else None), f"the table “{label}”"
+
+    for table_id, (parts, width, area) in info.get("tables_split", {}).items():
+        span, label = name(table_id)
+        log.warn("pdf.wide_table", span, f"{label} is {width / area:.0%} of the type area's width in the "
+                 f"{edition} PDF: set in {parts} parts, one under the other, each repeating the first column")
+    for table_id in info.get("tables_too_wide", []):
+        span, label = name(table_id)
+        log.warn("pdf.wide_table", span, f"{label} is still wider than the type area in the {edition} PDF "
+                 "(one column alone is too wide): it is cut at the page edge; shorten its cells")
+    titles = {a.id: (a.title, a.span) for s in issue.sections for a in s.articles}
+    for article, how in info.get("rescued", {}).items():
+        title, span = titles.get(article, (article, None))
+        log.warn("pdf.layout_rescue", span, f"in the {edition} PDF the layout dropped part of 《{title}》 (a "
+                 "WeasyPrint fault at a page end): laid out again with its tables inside the column"
+                 + (" and the article in one column" if "single-column" in how else "") + "; check its pages")
+    if info.get("lost_elements"):
+        log.warn("pdf.text_lost", None, f"the layout left {len(info['lost_elements'])} elements of the "
+                 f"text on no page of the {edition} PDF: {', '.join(info['lost_elements'][:10])}")
+    lost = info.get("text_lost")
+    if lost is None:
+        log.warn("pdf.text_lost", None, f"pdftotext is not installed: the {edition} PDF's text was not "
+                 "compared with the document's")
+    elif lost:
+        shown = "".join(sorted(lost.elements()))
+        log.warn("pdf.text_lost", None, f"{sum(lost.values())} letters, digits or Han characters of the "
+                 f"text are not on the pages of the {edition} PDF (cut at the page edge or not drawn): "
+                 f"{shown[:MAX_LISTED]}{'…' if len(shown) > MAX_LISTED else ''}")
 
 
 def _switch(staging: Path, out: Path, exchange: bool) -> None:

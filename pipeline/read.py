@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from html import unescape
 
-from lxml import html as lxml_html
+from lxml import etree, html as lxml_html
 
 from .errors import InputError
 from .inline import parse_inline
@@ -142,22 +144,117 @@ def _table_from_tsv(rows: list[tuple[int, str]]) -> Table:
     return Table(Span(rows[0][0], rows[-1][0]), rows=table_rows)
 
 
-def _table_from_html(markup: str, span: Span) -> Table:
-    """Read an HTML <table> as written by extractors such as MinerU."""
-    root = lxml_html.fragment_fromstring(markup, create_parent="div")
-    rows = []
-    for tr in root.iter("tr"):
-        cells = []
-        for td in tr:
-            if td.tag not in ("td", "th"):
-                continue
-            inner = (td.text or "") + "".join(
-                lxml_html.tostring(c, encoding="unicode") for c in td)
-            cells.append(Cell(parse_inline(inner.strip()),
-                              colspan=_int(td.get("colspan")), rowspan=_int(td.get("rowspan")),
-                              header=td.tag == "th"))
-        rows.append(Row(cells, role="head" if cells and all(c.header for c in cells) else "body"))
-    return Table(span, rows=rows)
+TABLE_TAGS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col")
+ANY_TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
+INLINE_TAG = re.compile(r"<(?!/?(?:%s)\b)[A-Za-z/!][^<>]*>" % "|".join(TABLE_TAGS), re.I)
+ROW_OR_CELL_END = re.compile(r"</(?:tr|td|th|caption|thead|tbody|tfoot)\s*>", re.I)
+HTML_PARSER = lxml_html.HTMLParser(huge_tree=True)   # deep inline nesting in a cell is still read
+
+
+def _said(markup: str) -> Counter:
+    """The characters a piece of markup says, without tags and spaces (for the accounting)."""
+    return Counter(re.sub(r"\s+", "", unescape(ANY_TAG.sub("", markup))))
+
+
+def _table_from_html(markup: str, span: Span, log: Log) -> list:
+    """Read an HTML <table> as written by extractors such as MinerU → the table,
+    and, before or after it, paragraphs of any text the markup holds outside
+    its cells (a heading typed inside <table>, a line between rows).  A
+    <caption> is the table's caption.  Every character of the markup is
+    accounted for: what the parser could not place is warned of."""
+    said = _said(markup)
+    parsed = _parse_table(markup)
+    if parsed[-1] != said:
+        # nested deeper than the parser follows, or tags it cannot place: the cells as plain text
+        parsed = _parse_table(INLINE_TAG.sub("", markup))
+        lost = said - parsed[-1]
+        log.warn("read.table_markup", span, "the inline markup of the table's cells could not be read; "
+                 "they are set as plain text" + (f"; still missing: {''.join(sorted(lost.elements()))[:80]}"
+                                                 if lost else ""))
+    rows, caption, before, after, _ = parsed
+    for where, texts in (("before", before), ("after", after)):
+        if texts:
+            log.warn("read.table_stray_text", span, "text inside the table markup but outside its cells, "
+                     f"set as a paragraph {where} the table: " + " / ".join(t[:40] for t in texts))
+    table = Table(span, rows=rows, caption=parse_inline(caption.strip()) if caption else [])
+    return ([Paragraph(span, runs=parse_inline(t)) for t in before] + [table]
+            + [Paragraph(span, runs=parse_inline(t)) for t in after])
+
+
+def _parse_table(markup: str):
+    """→ rows, caption markup, stray markup before and after the rows, and
+    the characters all of them say."""
+    root = lxml_html.fragment_fromstring(markup, create_parent="div", parser=HTML_PARSER)
+    rows, before, after, pieces = [], [], [], []
+    caption = ""
+    seen_row = False
+
+    def stray(text):
+        if text and text.strip():
+            (after if seen_row else before).append(text.strip())
+            pieces.append(text)
+
+    def cell(td) -> Cell:
+        inner = _inner(td)
+        pieces.append(inner)
+        # a line break in a cell is the extractor's, as in a paragraph
+        return Cell(parse_inline(_join_lines(inner.strip().split("\n"))), colspan=_int(td.get("colspan")),
+                    rowspan=_int(td.get("rowspan")), header=td.tag.lower() == "th")
+
+    def walk(el):
+        nonlocal seen_row, caption
+        for child in el:
+            tag = child.tag.lower() if isinstance(child.tag, str) else None   # None: a comment
+            if tag == "tr":
+                cells = []
+                for td in child:
+                    if isinstance(td.tag, str) and td.tag.lower() in ("td", "th"):
+                        cells.append(cell(td))
+                    else:
+                        stray(_outer(td) if isinstance(td.tag, str) else None)
+                        stray(td.tail)
+                stray(child.text)
+                rows.append(Row(cells, role="head" if cells and all(c.header for c in cells) else "body"))
+                seen_row = True
+            elif tag == "caption":
+                caption = _inner(child)
+                pieces.append(caption)
+            elif tag in ("td", "th"):                # a cell outside any row: a row of its own
+                rows.append(Row([cell(child)]))
+                seen_row = True
+            elif tag in TABLE_TAGS:
+                stray(child.text)
+                walk(child)
+            elif tag:                                # inline markup outside the cells
+                stray(_outer(child))
+            stray(child.tail)
+
+    stray(root.text)
+    walk(root)
+    return rows, caption, before, after, sum((_said(p) for p in pieces), Counter())
+
+
+VOID = {"br", "hr", "img", "col", "wbr"}
+
+
+def _inner(el) -> str:
+    """An element's content as markup whose text is plain (entities read:
+    `a &lt; b` is `a < b`, as in the rest of the text) and whose tags are
+    bare, for parse_inline; walked without recursion, however deep."""
+    out = [el.text or ""]
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if node is el:
+            continue
+        tag = node.tag.lower() if isinstance(node.tag, str) else None   # None: a comment
+        if event == "start" and tag:
+            out.append(f"<{tag}>" + (node.text or ""))
+        elif event == "end":
+            out.append((f"</{tag}>" if tag and tag not in VOID else "") + (node.tail or ""))
+    return "".join(out)
+
+
+def _outer(el) -> str:
+    return f"<{el.tag}>" + _inner(el) + f"</{el.tag}>"
 
 
 def _int(value) -> int:
@@ -182,11 +279,15 @@ def read_blocks(text: str, log: Log):
             continue
         if HTML_TABLE_START.match(line):
             start = i
-            chunk = [line]
-            while "</table>" not in chunk[-1].lower() and i + 1 < n and lines[i + 1].strip():
+            while "</table>" not in lines[i].lower() and i + 1 < n and lines[i + 1].strip():
                 i += 1
-                chunk.append(lines[i])
-            blocks.append(_table_from_html("\n".join(chunk), Span(start + 1, i + 1)))
+            if "</table>" not in lines[i].lower():
+                # never closed: the table ends with its last row or cell, the lines after are text
+                ends = [k for k in range(start, i + 1) if ROW_OR_CELL_END.search(lines[k])]
+                i = ends[-1] if ends else start
+                log.warn("read.table_unclosed", Span(start + 1, i + 1), "a <table> is never closed: "
+                         f"read to its last row, line {i + 1}; the lines after it are text")
+            blocks += _table_from_html("\n".join(lines[start:i + 1]), Span(start + 1, i + 1), log)
             i += 1
             continue
         if "\t" in line:

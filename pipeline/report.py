@@ -16,13 +16,14 @@ from .text import HAN_CHAR
 
 
 def epub_text(path: Path) -> str:
-    """All text a reader can get from the EPUB's XHTML documents (not the nav)."""
+    """All text a reader can get from the bodies of the EPUB's XHTML documents (not the nav)."""
     out = []
     with zipfile.ZipFile(path) as z:
         for name in sorted(z.namelist()):
             if name.endswith(".xhtml") and not name.endswith("nav.xhtml"):
-                doc = etree.fromstring(z.read(name))
-                out.append("".join(doc.itertext()))
+                body = etree.fromstring(z.read(name)).find("{http://www.w3.org/1999/xhtml}body")
+                if body is not None:   # not the <head>: its <title> is no text a reader reads
+                    out.append("".join(body.itertext()))
     return "\n".join(out)
 
 

@@ -7,6 +7,7 @@ file:///etc/passwd, data: for that matter) is refused and recorded.
 from __future__ import annotations
 
 import mimetypes
+import re
 import time
 import uuid
 from contextlib import contextmanager
@@ -17,8 +18,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..model import Issue
-from . import cjk_justify
-from .xhtml import build_time, html_document, serialize
+from . import cjk_justify, fit
+from .xhtml import XHTML, build_time, html_document, serialize
 
 ROOT = Path(__file__).resolve().parents[2]
 STYLES = ROOT / "styles"
@@ -63,10 +64,8 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
     # 70.0: off with cjk_justify_on=False or the environment TIANTANG_CJK_JUSTIFY=0
     on = cjk_justify.enabled() if cjk_justify_on is None else cjk_justify_on
     cjk_typography = cjk_justify.install() if on else cjk_justify.uninstall()   # False: not patched
-    html = html_document(issue, stylesheet, edition)
     fetcher = fetcher or ClosedFetcher([STYLES, issue_folder, *ICC_DIRS])
-    doc = HTML(string=serialize(html).decode("utf-8"), base_url=str(ROOT) + "/",
-               url_fetcher=fetcher).render()
+    html, doc, fitted, too_wide, rescued, lost = _lay_out(issue, stylesheet, edition, fetcher)
     doc = _pad_to_signatures(doc, stylesheet, fetcher)
     # the same source gives the same bytes: dates from the issue (or SOURCE_DATE_EPOCH)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", build_time(issue))
@@ -75,7 +74,68 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
         doc.write_pdf(str(target), pdf_variant=variant, pdf_identifier=True,
                       pdf_tags=(edition == "screen"))
     return {"pages": len(doc.pages), "refused": fetcher.refused, "cjk_typography": cjk_typography,
-            "page_starts": page_starts(html, [set(p.anchors) for p in doc.pages])}
+            "page_starts": page_starts(html, [set(p.anchors) for p in doc.pages]),
+            "tables_split": fitted, "tables_too_wide": too_wide, "rescued": rescued, "lost_elements": lost,
+            "text_lost": fit.text_lost(html, target)}
+
+
+FIT_ROUNDS = 5   # layouts at most: each round splits wide tables further or rescues lost text
+RESCUES = ("layout-rescue", "layout-rescue single-column")   # classes, tried in turn (common.css)
+
+
+def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher):
+    """Lay the issue out, then look at the pages and lay it out again while
+    they are wrong:
+    - a table wider than the type area is set in parts (fit.split_table),
+      more parts each round while one is still too wide;
+    - an article with elements on no page (WeasyPrint 70 drops the rest of
+      an article at some page ends after a table spanning the columns) has
+      its tables set in the column, then the article in one column.
+    → the XHTML, the document laid out, {table id: (parts, its width, the
+    type area's width)}, tables still too wide, {article id: rescue class},
+    and the ids of elements still on no page."""
+    parts: dict[str, int] = {}          # table id → the parts it is set in
+    first: dict[str, tuple[float, float]] = {}   # table id → its width, the type area's width
+    rescued: dict[str, int] = {}        # article id → index in RESCUES
+    for round_ in range(FIT_ROUNDS):
+        html = html_document(issue, stylesheet, edition)
+        data_columns = {t: fit.columns(el) - 1 for t, el in _tables(html).items()}
+        fit.split_wide(html, parts)
+        for el in html.iter(f"{{{XHTML}}}article"):
+            if el.get("id") in rescued:
+                el.set("class", f"{el.get('class')} {RESCUES[rescued[el.get('id')]]}")
+        doc = HTML(string=serialize(html).decode("utf-8"), base_url=str(ROOT) + "/",
+                   url_fetcher=fetcher).render()
+        wide = {}
+        for part_id, (width, area) in fit.overflowing_tables(doc).items():
+            whole = PART_ID.sub(r"\1", part_id)
+            first.setdefault(whole, (width, area))
+            wide[whole] = max(wide.get(whole, 0), width / area)
+        grow = {}
+        for whole, ratio in wide.items():
+            now, most = parts.get(whole, 1), data_columns.get(whole, 1)
+            if now < most:    # a first guess from the width, then one part more each round
+                grow[whole] = min(most, max(now + 1, -(-int(ratio * 100) // 100) if now == 1 else 0))
+        lost = fit.lost_elements(html, doc)
+        rescue = {}
+        for article in {fit.article_of(el) for el in lost} - {None}:
+            step = rescued.get(article, -1) + 1
+            if step < len(RESCUES):
+                rescue[article] = step
+        if not (grow or rescue) or round_ == FIT_ROUNDS - 1:
+            break
+        parts.update(grow)
+        rescued.update(rescue)
+    fitted = {t: (n, *first[t]) for t, n in parts.items()}
+    return (html, doc, fitted, sorted(wide), {a: RESCUES[k] for a, k in rescued.items()},
+            [el.get("id") for el in lost])
+
+
+PART_ID = re.compile(r"(-t\d+)-\d+$")   # the second and later parts of a table split by fit
+
+
+def _tables(html) -> dict:
+    return {el.get("id"): el for el in html.iter(f"{{{XHTML}}}table") if el.get("id")}
 
 
 class _MarksInCMYK:

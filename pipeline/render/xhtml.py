@@ -174,6 +174,17 @@ class IdMaker:
         return f"{self.prefix}-{kind}{self.n}"
 
 
+def tables_by_id(issue: Issue) -> dict[str, Table]:
+    """The id each table gets in the documents (as IdMaker numbers blocks) → the table."""
+    found = {}
+    for prefix, blocks in [("front", issue.front)] + [(a.id, a.blocks) for s in issue.sections
+                                                       for a in s.articles]:
+        for k, b in enumerate(blocks, 1):
+            if isinstance(b, Table):
+                found[f"{prefix}-t{k}"] = b
+    return found
+
+
 def article_element(a: Article, section_name: str, heading_level: int = 2):
     art = E("article", {"id": a.id, "class": "article"})
     header = sub(art, "header", {"class": "article-head"})
