@@ -32,6 +32,7 @@ class Result:
     timings: dict = field(default_factory=dict)
     outputs: dict = field(default_factory=dict)
     pages: dict = field(default_factory=dict)
+    text_lost: dict = field(default_factory=dict)   # PDF edition → characters not on its pages (None: not checked)
 
 
 class Timer:
@@ -116,12 +117,14 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
                 result.pages["screen"] = info["pages"]
                 result.page_starts = info["page_starts"]
                 _layout_warnings(log, issue, "screen", info)
+                result.text_lost["screen"] = None if info["text_lost"] is None else sum(info["text_lost"].values())
             if "print" in formats:
                 with timer("print pdf"):
                     info = render_pdf(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
                 result.pages["print"] = info["pages"]
                 result.page_starts = info["page_starts"]   # the print shop's pages are the ones cited
                 _layout_warnings(log, issue, "print", info)
+                result.text_lost["print"] = None if info["text_lost"] is None else sum(info["text_lost"].values())
             if "epub" in formats:
                 if not result.page_starts:
                     log.warn("epub", None, "no PDF was laid out in this build, so the EPUB has no page-list")

@@ -64,6 +64,8 @@ def report_data(result, staging: Path) -> dict:
         "warnings": [{"rule": w.rule, "lines": str(w.span) if w.span else None, "message": w.message}
                      for w in log.warnings],
     }
+    if result.text_lost:   # letters, digits and Han characters of the document not on a PDF's pages
+        data["pdf_text_lost"] = result.text_lost
     epub = staging / f"{issue.meta.id}.epub"
     if epub.exists():
         data["han_accounting"] = han_accounting(result.text, epub_text(epub), [d.text for d in log.drops])
@@ -93,6 +95,10 @@ def _html(data: dict) -> bytes:
     if acc:
         sub(body, "p", text=f"Han characters in the source: {acc['raw']:,}; not in the EPUB and not "
                             f"listed as dropped: {acc['missing_count']}")
+    if data.get("pdf_text_lost"):
+        sub(body, "p", text="Letters, digits and Han characters of the document that are not on the pages "
+                            "(pdftotext): " + ", ".join(f"{k} PDF {'not checked' if v is None else v}"
+                                                        for k, v in data["pdf_text_lost"].items()))
     sub(body, "h2", text="Structure")
     ol = sub(body, "ol")
     for s in data["structure"]["sections"]:

@@ -134,6 +134,7 @@ def test_a_table_too_wide_is_set_in_parts_and_every_figure_is_on_the_page(tmp_pa
     rules = Counter(w["rule"] for w in report["warnings"])
     assert rules["pdf.wide_table"] == 4            # two tables, two PDFs
     assert "pdf.text_lost" not in rules
+    assert report["pdf_text_lost"] == {"screen": 0, "print": 0}
     for name in ("test-01.pdf", "test-01-print.pdf"):
         text = pdf_text(tmp_path / "o" / name)
         assert text.count(FIGURE) == figures       # pdftotext leaves out what is off the page
