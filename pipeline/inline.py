@@ -19,7 +19,7 @@ MARK_TAGS = {"b": "b", "strong": "b", "u": "u", "sup": "sup", "sub": "sub",
 
 TOKEN = re.compile(
     r"""(?P<escape>\\(?P<escaped>[\\`*_{}\[\]()#+\-.!|<>$~%&]))
-      | (?P<tag></?(?P<tagname>[a-zA-Z]+)\s*>)
+      | (?P<tag></?(?P<tagname>[a-zA-Z]+)\s*/?>)
       | (?P<autolink><(?P<url>(?:https?|mailto):[^\s<>]+)>)
       | (?P<link>\[(?P<linktext>[^\[\]]+)\]\((?P<href>\#[^()\s]*|https?://[^()\s]+)\))
       | (?P<math>\$(?P<tex>[^$\n]{1,80})\$)
@@ -97,10 +97,20 @@ def tex_to_runs(tex: str, marks: frozenset) -> list[Run] | None:
     return out
 
 
-def parse_inline(text: str, lang: str | None = None) -> list[Run]:
-    """Parse inline markup into runs; unbalanced tags are closed at the end."""
+MARKDOWN = ("escape", "link", "strong")   # tokens that are markdown, not HTML or TeX
+
+
+def parse_inline(text: str, lang: str | None = None, markdown: bool = True) -> list[Run]:
+    """Parse inline markup into runs; unbalanced tags are closed at the end,
+    an unpaired ** is literal.  With markdown=False (a table cell, where
+    `0.358***` marks significance and `_` fills a blank) only HTML tags and
+    TeX are markup."""
     runs: list[Run] = []
     stack: list[str] = []
+    tokens = [m for m in TOKEN.finditer(text) if markdown or m.lastgroup not in MARKDOWN]
+    stars = [m for m in tokens if m.lastgroup == "strong"]
+    if len(stars) % 2:
+        tokens.remove(stars[-1])           # the one with no partner is two stars
 
     def marks() -> frozenset:
         return frozenset(stack)
@@ -115,7 +125,7 @@ def parse_inline(text: str, lang: str | None = None) -> list[Run]:
             runs.append(Run(s, m, lang))
 
     pos = 0
-    for m in TOKEN.finditer(text):
+    for m in tokens:
         emit(text[pos:m.start()])
         pos = m.end()
         if m.group("escape"):
@@ -124,7 +134,9 @@ def parse_inline(text: str, lang: str | None = None) -> list[Run]:
             name = m.group("tagname").lower()
             closing = m.group("tag").startswith("</")
             mark = MARK_TAGS.get(name)
-            if mark is None:
+            if name == "br":
+                emit("\n")                     # a line break the extractor kept
+            elif mark is None:
                 emit(m.group("tag"))            # unknown tag: literal, escaped later
             elif closing:
                 if mark in stack:

@@ -139,7 +139,8 @@ def _join_lines(lines: list[str]) -> str:
 
 
 def _table_from_tsv(rows: list[tuple[int, str]]) -> Table:
-    table_rows = [Row([Cell(parse_inline(c.strip())) for c in line.split("\t")])
+    # a cell is text: `0.358***` marks significance, `_` a blank to fill
+    table_rows = [Row([Cell(parse_inline(c.strip(), markdown=False)) for c in line.split("\t")])
                   for _, line in rows]
     return Table(Span(rows[0][0], rows[-1][0]), rows=table_rows)
 
@@ -147,6 +148,7 @@ def _table_from_tsv(rows: list[tuple[int, str]]) -> Table:
 TABLE_TAGS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col")
 ANY_TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
 INLINE_TAG = re.compile(r"<(?!/?(?:%s)\b)[A-Za-z/!][^<>]*>" % "|".join(TABLE_TAGS), re.I)
+LONE_LT = re.compile(r"<(?![A-Za-z/!][^<>]*>)")
 ROW_OR_CELL_END = re.compile(r"</(?:tr|td|th|caption|thead|tbody|tfoot)\s*>", re.I)
 HTML_PARSER = lxml_html.HTMLParser(huge_tree=True)   # deep inline nesting in a cell is still read
 
@@ -163,6 +165,7 @@ def _table_from_html(markup: str, span: Span, log: Log) -> list:
     <caption> is the table's caption.  Every character of the markup is
     accounted for: what the parser could not place is warned of."""
     said = _said(markup)
+    markup = LONE_LT.sub("&lt;", markup)   # `x<y` is text: the parser would take `<y …` for a tag
     parsed = _parse_table(markup)
     if parsed[-1] != said:
         # nested deeper than the parser follows, or tags it cannot place: the cells as plain text
@@ -198,7 +201,7 @@ def _parse_table(markup: str):
         inner = _inner(td)
         pieces.append(inner)
         # a line break in a cell is the extractor's, as in a paragraph
-        return Cell(parse_inline(_join_lines(inner.strip().split("\n"))), colspan=_int(td.get("colspan")),
+        return Cell(parse_inline(_join_lines(inner.strip().split("\n")), markdown=False), colspan=_int(td.get("colspan")),
                     rowspan=_int(td.get("rowspan")), header=td.tag.lower() == "th")
 
     def walk(el):

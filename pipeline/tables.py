@@ -134,6 +134,9 @@ def shape_table(t: Table, ctx: Context) -> Table:
         n_head += 1
     if n_head >= len(rows) - 1 and ctx.enabled("tables.header_rows"):
         n_head = min(1, len(rows) - 1)
+    def filled_beyond_first(r):
+        return any(c.text.strip() for c in r.cells[1:])
+
     for k, r in enumerate(rows):
         if k < n_head:
             r.role = "head"
@@ -141,7 +144,10 @@ def shape_table(t: Table, ctx: Context) -> Table:
                 c.header = True
         else:
             filled = [c for c in r.cells if c.text.strip()]
-            if len(filled) == 1 and filled[0] is r.cells[0] and len(r.cells) > 2:
+            # a label alone heads the rows below it, if rows with figures follow;
+            # a label over empty cells at the end (a grid to fill in) is a row of its own
+            if (len(filled) == 1 and filled[0] is r.cells[0] and len(r.cells) > 2
+                    and any(filled_beyond_first(x) for x in rows[k + 1:])):
                 r.role = "group"
                 r.cells = [Cell(r.cells[0].runs, colspan=len(r.cells), header=True)]
                 continue
@@ -184,6 +190,12 @@ def _empty_header_cells(t: Table) -> None:
 def tables(blocks: list[Block], ctx: Context) -> list[Block]:
     out: list[Block] = []
     for b in blocks:
+        if isinstance(b, Table) and not any(c.text.strip() for r in b.rows for c in r.cells):
+            if b.caption:        # a caption over no cells: the caption is what it says
+                out.append(Paragraph(b.span, runs=b.caption, lang=b.lang))
+            log_text = "<table> with no text in any cell" if b.rows else "<table> with no rows"
+            ctx.log.drop("tables.empty", b.span, log_text, "a table with nothing in it")
+            continue
         if isinstance(b, Table):
             before_cols = max(len(r.cells) for r in b.rows) if b.rows else 0
             shape_table(b, ctx)

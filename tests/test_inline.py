@@ -51,3 +51,17 @@ def test_a_formula_ending_in_a_backslash_or_a_mark_is_kept_as_written():
     # MinerU writes "$\\$" and "$x^$" when a cell or line is cut inside a formula
     for raw in ("共 $5\\$ 元", "面积 $x^$ 增大"):
         assert "".join(r.text for r in parse_inline(raw)) == raw   # not LaTeX we know: nothing lost, no crash
+
+
+def test_an_unpaired_double_star_is_two_stars_not_bold_to_the_end():
+    from pipeline.inline import parse_inline
+    runs = parse_inline("显著性 0.358** 与 0.12")
+    assert [(r.text, set(r.marks)) for r in runs] == [("显著性 0.358** 与 0.12", set())]
+
+
+def test_in_a_table_cell_stars_and_underscores_are_text_and_br_is_a_line_break():
+    from pipeline.inline import parse_inline
+    assert [(r.text, set(r.marks)) for r in parse_inline("0.358***", markdown=False)] == [("0.358***", set())]
+    assert [(r.text, set(r.marks)) for r in parse_inline("**a** b_c_", markdown=False)] == [("**a** b_c_", set())]
+    assert [(r.text, set(r.marks)) for r in parse_inline("甲<br/>乙<b>丙</b>", markdown=False)] == [
+        ("甲\n乙", set()), ("丙", {"b"})]

@@ -171,3 +171,24 @@ def test_no_text_of_the_world_bank_document_is_left_off_the_pages(tmp_path):
     text = " ".join(pdf_text(tmp_path / "o" / "test-01.pdf").split())
     assert "General Description of Environmental Impacts" in text
     assert "SEMARNAT authorized the execution of the project" in text
+
+
+def test_significance_stars_in_cells_are_kept():
+    blocks, _ = read("<table><tr><th>变量</th><th>系数</th></tr><tr><td>规模</td><td>0.358***</td></tr>"
+                     "<tr><td>年龄</td><td>-0.12**</td></tr></table>\n\n变量\t系数\n规模\t0.358***\n年龄\t-0.12*")
+    assert [b.text for b in blocks] == ["变量\t系数\n规模\t0.358***\n年龄\t-0.12**",
+                                        "变量\t系数\n规模\t0.358***\n年龄\t-0.12*"]
+
+
+def test_a_grid_to_fill_in_keeps_its_empty_cells():
+    from helpers import run_rules
+    blocks, _ = run_rules("题号\t1\t2\t3\n答案\t\t\t", stage="tables")
+    # the last row's label is not a group heading: no rows follow it
+    assert [(r.role, len(r.cells)) for r in blocks[0].rows] == [("body", 4), ("body", 4)]
+
+
+def test_a_table_with_nothing_in_it_is_reported_not_laid_out():
+    from helpers import run_rules
+    blocks, log = run_rules("<table><tr><td></td><td> </td></tr></table>\n\n正文。", stage="tables")
+    assert [type(b).__name__ for b in blocks] == ["Paragraph"]
+    assert [d.rule for d in log.drops] == ["tables.empty"]
