@@ -176,6 +176,9 @@ def _layout_warnings(log: Log, issue: Issue, edition: str, info: dict) -> None:
     if info.get("lost_elements"):
         log.warn("pdf.text_lost", None, f"the layout left {len(info['lost_elements'])} elements of the "
                  f"text on no page of the {edition} PDF: {', '.join(info['lost_elements'][:10])}")
+    for tex in info.get("formulas_undrawn", []):
+        log.warn("unreadable_formulas", None, f"a formula the {edition} PDF cannot draw (ziamath), set as its "
+                 f"TeX: ${tex[:120]}$")
     lost = info.get("text_lost")
     if lost is None:
         log.warn("pdf.text_lost", None, f"pdftotext is not installed: the {edition} PDF's text was not "

@@ -22,7 +22,7 @@ TOKEN = re.compile(
       | (?P<tag></?(?P<tagname>[a-zA-Z]+)\s*/?>)
       | (?P<autolink><(?P<url>(?:https?|mailto):[^\s<>]+)>)
       | (?P<link>\[(?P<linktext>[^\[\]]+)\]\((?P<href>\#[^()\s]*|https?://[^()\s]+)\))
-      | (?P<math>\$(?P<tex>[^$\n]{1,80})\$)
+      | (?P<math>\$(?P<tex>[^$\n]{1,1000})\$)
       | (?P<strong>\*\*)
     """,
     re.VERBOSE,
@@ -39,8 +39,29 @@ TEX_SYMBOLS = {
 }
 
 
+# a binary operator or relation between two operands is set with a space on each side, as maths
+# is typeset ("13 − 3 = 10", not the extractor's "13- 3= 10"); a sign before a number is not
+BINARY = re.compile(r"(?<=[\w)\]′°²³])\s*([=+\-<>≤≥×±≈≠→÷])\s*(?=[\w(\[√])")
+
+
+def _space_operators(runs: list[Run]) -> list[Run]:
+    from .text import edit_runs
+
+    def spaced(m):
+        op = "−" if m.group(1) == "-" else m.group(1)
+        edits = {k: "" for k in range(m.start(), m.end())}
+        edits[m.start(1)] = f" {op} "
+        return edits
+    return edit_runs(runs, BINARY, spaced)
+
+
 def tex_to_runs(tex: str, marks: frozenset) -> list[Run] | None:
     """Translate a small LaTeX fragment; None when it is not LaTeX we know."""
+    out = _tex_to_runs(tex, marks)
+    return None if out is None else _space_operators(out)
+
+
+def _tex_to_runs(tex: str, marks: frozenset) -> list[Run] | None:
     out: list[Run] = []
     i = 0
     buf = ""
@@ -77,7 +98,7 @@ def tex_to_runs(tex: str, marks: frozenset) -> list[Run] | None:
             if not g:
                 return None
             inner = g.group(2) if g.group(2) is not None else g.group(3)
-            sub = tex_to_runs(inner, marks | {"sup" if ch == "^" else "sub"})
+            sub = _tex_to_runs(inner, marks | {"sup" if ch == "^" else "sub"})
             if sub is None:
                 return None
             flush()
@@ -98,6 +119,17 @@ def tex_to_runs(tex: str, marks: frozenset) -> list[Run] | None:
 
 
 MARKDOWN = ("escape", "link", "strong")   # tokens that are markdown, not HTML or TeX
+
+
+CIRCLED = re.compile(r"\\textcircled\s*\{?\s*(\d{1,2})\s*\}?")
+
+
+def tidy_tex(tex: str) -> str:
+    """The extractor's TeX with its spaces between every token made single,
+    and \\textcircled{1}, which no maths library here draws, as ①."""
+    tex = CIRCLED.sub(lambda m: chr(0x2460 + int(m.group(1)) - 1) if 1 <= int(m.group(1)) <= 20
+                      else m.group(), tex)
+    return re.sub(r"\s+", " ", tex).strip()
 
 
 def parse_inline(text: str, lang: str | None = None, markdown: bool = True) -> list[Run]:
@@ -150,9 +182,13 @@ def parse_inline(text: str, lang: str | None = None, markdown: bool = True) -> l
         elif m.group("link"):
             emit(m.group("linktext"))
         elif m.group("math"):
-            tex = tex_to_runs(m.group("tex").strip(), marks())
+            tex = tex_to_runs(tidy_tex(m.group("tex")), marks())
             if tex is None:
-                emit(m.group("math"))
+                from .render.math import readable
+                if readable(tidy_tex(m.group("tex"))):   # a formula: typeset by each edition
+                    runs.append(Run(tidy_tex(m.group("tex")), frozenset({"math"}), lang))
+                else:        # TeX no maths library reads: as written, in code face (clean warns)
+                    runs.append(Run(m.group("math"), frozenset({"tex"}), lang))
             else:
                 for r in tex:
                     emit(r.text, r.marks - marks())

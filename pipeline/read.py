@@ -8,14 +8,15 @@ from html import unescape
 from lxml import etree, html as lxml_html
 
 from .errors import InputError
-from .inline import parse_inline
-from .model import Cell, Heading, ListBlock, Log, Paragraph, Row, Span, Table
+from .inline import parse_inline, tidy_tex
+from .model import Cell, Heading, ListBlock, Log, Paragraph, Row, Run, Span, Table
 from .text import BREAKS, CONTROL, HAN_CHAR, code_point, han_count
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"^\s{0,3}(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])\s+(?P<text>.*)$")
 IMAGE = re.compile(r"^\s*!\[(?P<alt>[^\]]*)\]\((?P<src>[^)]*)\)\s*$")
 HTML_TABLE_START = re.compile(r"^\s*<table\b", re.I)
+DISPLAY_MATH = re.compile(r"^\s*\$\$(?P<tex>.*?)(?P<end>\$\$)?\s*$")   # $$ … $$, on one line or several
 MAX_LINES_LISTED = 10   # of the lines a control-character warning names
 
 
@@ -300,6 +301,24 @@ def read_blocks(text: str, log: Log):
                 i += 1
             blocks.append(_table_from_tsv(rows))
             continue
+        m = DISPLAY_MATH.match(line)
+        if m:
+            start, tex = i, [m.group("tex")]
+            if not m.group("end") or not m.group("tex").strip():   # opened here, closed on a later line
+                j = i + 1
+                while j < n and lines[j].strip() != "$$" and not lines[j].rstrip().endswith("$$") and j - i < 200:
+                    tex.append(lines[j])
+                    j += 1
+                if j < n and j - i < 200:
+                    tex.append(lines[j].rstrip()[:-2])
+                    i = j
+                else:        # never closed: the line is text
+                    tex = None
+            if tex is not None:
+                blocks.append(Paragraph(Span(start + 1, i + 1), role="formula",
+                                        runs=[Run(tidy_tex(" ".join(tex)), frozenset({"math"}))]))
+                i += 1
+                continue
         m = HEADING.match(line)
         if m:
             blocks.append(Heading(Span(lineno, lineno), level=len(m.group(1)),
@@ -328,7 +347,8 @@ def read_blocks(text: str, log: Log):
         i += 1
         while (i < n and lines[i].strip() and "\t" not in lines[i]
                and not HEADING.match(lines[i]) and not LIST_ITEM.match(lines[i])
-               and not IMAGE.match(lines[i]) and not HTML_TABLE_START.match(lines[i])):
+               and not IMAGE.match(lines[i]) and not HTML_TABLE_START.match(lines[i])
+               and not DISPLAY_MATH.match(lines[i])):
             para.append(lines[i])
             i += 1
         blocks.append(Paragraph(Span(start + 1, i), runs=parse_inline(_join_lines(para))))

@@ -82,6 +82,9 @@ def unclosed(text: str) -> str | None:
     return stack[-1] if stack else None
 
 
+VERBATIM = frozenset({"math", "tex"})   # marks of runs whose text the rules never edit
+
+
 def edit_runs(runs: list[Run], pattern: re.Pattern, repl) -> list[Run]:
     """Apply a character-level substitution across run boundaries.
 
@@ -96,6 +99,10 @@ def edit_runs(runs: list[Run], pattern: re.Pattern, repl) -> list[Run]:
         return runs
     out, pos = [], 0
     for r in runs:
+        if r.marks & VERBATIM:   # a formula's TeX is not prose: house style does not touch it
+            out.append(r)
+            pos += len(r.text)
+            continue
         chars = [edits.get(pos + k, ch) for k, ch in enumerate(r.text)]
         pos += len(r.text)
         new = "".join(chars)

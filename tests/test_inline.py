@@ -65,3 +65,46 @@ def test_in_a_table_cell_stars_and_underscores_are_text_and_br_is_a_line_break()
     assert [(r.text, set(r.marks)) for r in parse_inline("**a** b_c_", markdown=False)] == [("**a** b_c_", set())]
     assert [(r.text, set(r.marks)) for r in parse_inline("甲<br/>乙<b>丙</b>", markdown=False)] == [
         ("甲\n乙", set()), ("丙", {"b"})]
+
+
+def test_formulas_are_math_runs_and_simple_tex_is_spaced_as_maths():
+    from pipeline.inline import parse_inline
+    assert [(r.text, set(r.marks)) for r in parse_inline("$13-3=10$，$AF+CE$，$-5$")] == [
+        ("13 − 3 = 10，AF + CE，-5", set())]
+    runs = parse_inline("已知 $\\angle EAB = 120^{\\circ}$ 。")
+    assert [(r.text, set(r.marks)) for r in runs] == [("已知 ", set()), ("\\angle EAB = 120^{\\circ}", {"math"}),
+                                                     (" 。", set())]
+    # MinerU's circled numbers are the characters
+    assert "".join(r.text for r in parse_inline("$\\textcircled{3}$ 证明")) == "③ 证明"
+
+
+def test_a_cut_formula_is_warned_of():
+    from helpers import run_rules
+    _, log = run_rules("面积 $x^$ 增大。", only=["unreadable_formulas"])
+    assert [(w.rule, w.span.start) for w in log.warnings] == [("unreadable_formulas", 1)]
+    assert "$x^$" in log.warnings[0].message
+
+
+def test_display_formula_is_a_formula_paragraph():
+    from pipeline.read import read_blocks
+    from pipeline.model import Log
+    blocks = read_blocks("文字\n$$\n5 + 6 = \\square\n$$\n后文", Log())
+    assert [(b.role, b.text) for b in blocks] == [("body", "文字"), ("formula", "5 + 6 = \\square"), ("body", "后文")]
+    assert "math" in blocks[1].runs[0].marks
+
+
+def test_formulas_become_mathml_and_svg():
+    from lxml import etree
+    from pipeline.render import math
+    from pipeline.render.xhtml import E, sub
+    for convert, name in ((math.to_mathml, "{http://www.w3.org/1998/Math/MathML}math"),
+                          (math.to_svg, "{http://www.w3.org/2000/svg}svg")):
+        p = E("p")
+        sub(p, "span", {"class": "math"}, text="\\frac{n(n-1)}{24}")
+        sub(p, "span", {"class": "math"}, text="\\sqrt{2}")
+        convert(p)
+        found = list(p.iter(name))
+        assert len(found) == 2
+        ids = [el.get("id") for el in p.iter() if el.get("id")]
+        assert len(ids) == len(set(ids))          # two drawings in one document share no id
+        assert "\\frac" not in "".join(p.itertext())   # no TeX left as text

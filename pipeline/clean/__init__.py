@@ -6,6 +6,7 @@ explicit fields of `Context` (`cuts`, `unjoined`).  An editor switches rules
 off by name (`[clean] disable = [...]` in fixes.toml); `python -m pipeline
 rules` lists them in order.
 
+    formulas   TeX no maths library reads is shown as code
     noise      text that is not the magazine's (disclaimer copies, image
                descriptions, redaction marks, screenshots, running heads)
     figures    captions, image text, what stood inside a cut sentence
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from ..context import Context, Ruler
 from ..model import Block
+from .formulas import unreadable_formulas
 from .figures import captions, image_text, stranded_text
 from .headings import numbered_titles, parallel_titles
 from .join import join_page_breaks, warn_unjoined
@@ -26,6 +28,8 @@ from .noise import drop_disclaimer, image_descriptions, redaction_marks, running
 from .style import fullwidth_punctuation, han_latin_spacing, language_tags
 
 RULES = Ruler("clean", (
+    ("unreadable_formulas", unreadable_formulas,
+     "a formula no maths library reads is named in the report (it is shown as its TeX)"),
     ("drop_disclaimer", drop_disclaimer,
      "copies of the disclaimer in the text go (it is printed once, from magazine.toml)"),
     ("image_descriptions", image_descriptions,

@@ -28,6 +28,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import Issue
+from . import math
 from .xhtml import (E, EPUB_NS, HAN_LATIN_GAP as GAP, XHTML, XML_LANG, article_element, blocks_element,
                     build_time, colophon_element, contents_element, sub)
 
@@ -359,12 +360,13 @@ def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embe
     files: list[tuple[str, bytes]] = []
     manifest, spine = [], []
     for name, title, body, typ in docs:
+        has_math = name != "nav.xhtml" and math.to_mathml(body)
         files.append((f"OEBPS/{name}", xhtml_page(issue, title, body, typ, sheets)))
         if name == "nav.xhtml":
             manifest.append(("nav", name, "application/xhtml+xml", "nav"))
         else:
             item_id = "x-" + name.removesuffix(".xhtml")
-            manifest.append((item_id, name, "application/xhtml+xml", None))
+            manifest.append((item_id, name, "application/xhtml+xml", "mathml" if has_math else None))
             spine.append(item_id)
     files.append(("OEBPS/images/cover.png", cover_png(issue)))
     manifest.append(("cover-image", "images/cover.png", "image/png", "cover-image"))

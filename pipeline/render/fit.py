@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 TOLERANCE = 1.0        # CSS px: rounding in the layout
 WORD_CHAR = re.compile(r"[^\W_]")   # letters, digits, Han: what must be on the page
 
@@ -126,8 +127,8 @@ def columns(table) -> int:
 def lost_elements(html, doc) -> list:
     """Elements with an id that are on no page: the layout dropped them."""
     seen = set().union(*(page.anchors for page in doc.pages)) if doc.pages else set()
-    return [el for el in html.iter() if isinstance(el.tag, str) and el.get("id")
-            and el.get("id") not in seen and _name(el) not in ("html", "head", "body")]
+    return [el for el in html.iter(f"{{{XHTML_NS}}}*") if el.get("id")
+            and el.get("id") not in seen and _name(el) not in ("html", "head", "body")]   # not SVG symbols
 
 
 def article_of(el) -> str | None:
@@ -145,7 +146,9 @@ def text_lost(html, pdf: Path) -> Counter | None:
     PDF's text does not hold (None: pdftotext is not installed)."""
     if not shutil.which("pdftotext"):
         return None
-    body = _all(html, "body")[0]
+    body = copy.deepcopy(_all(html, "body")[0])
+    for el in _all(body, "svg"):       # formulas are drawn, not set in a font: no text to find
+        el.getparent().remove(el)
     shown = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                            check=False).stdout.decode("utf-8", errors="replace")
     return characters("".join(body.itertext())) - characters(shown)

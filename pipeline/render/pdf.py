@@ -18,7 +18,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..model import Issue
-from . import cjk_justify, fit
+from . import cjk_justify, fit, math
 from .xhtml import XHTML, build_time, html_document, serialize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +65,7 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
     on = cjk_justify.enabled() if cjk_justify_on is None else cjk_justify_on
     cjk_typography = cjk_justify.install() if on else cjk_justify.uninstall()   # False: not patched
     fetcher = fetcher or ClosedFetcher([STYLES, issue_folder, *ICC_DIRS])
-    html, doc, fitted, too_wide, rescued, lost = _lay_out(issue, stylesheet, edition, fetcher)
+    html, doc, fitted, too_wide, rescued, lost, undrawn = _lay_out(issue, stylesheet, edition, fetcher)
     doc = _pad_to_signatures(doc, stylesheet, fetcher)
     # the same source gives the same bytes: dates from the issue (or SOURCE_DATE_EPOCH)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", build_time(issue))
@@ -75,7 +75,7 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
                       pdf_tags=(edition == "screen"))
     return {"pages": len(doc.pages), "refused": fetcher.refused, "cjk_typography": cjk_typography,
             "page_starts": page_starts(html, [set(p.anchors) for p in doc.pages]),
-            "tables_split": fitted, "tables_too_wide": too_wide, "rescued": rescued, "lost_elements": lost,
+            "formulas_undrawn": undrawn, "tables_split": fitted, "tables_too_wide": too_wide, "rescued": rescued, "lost_elements": lost,
             "text_lost": fit.text_lost(html, target)}
 
 
@@ -101,6 +101,7 @@ def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher):
         html = html_document(issue, stylesheet, edition)
         data_columns = {t: fit.columns(el) - 1 for t, el in _tables(html).items()}
         fit.split_wide(html, parts)
+        undrawn = math.to_svg(html)
         for el in html.iter(f"{{{XHTML}}}article"):
             if el.get("id") in rescued:
                 el.set("class", f"{el.get('class')} {RESCUES[rescued[el.get('id')]]}")
@@ -128,7 +129,7 @@ def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher):
         rescued.update(rescue)
     fitted = {t: (n, *first[t]) for t, n in parts.items()}
     return (html, doc, fitted, sorted(wide), {a: RESCUES[k] for a, k in rescued.items()},
-            [el.get("id") for el in lost])
+            [el.get("id") for el in lost], undrawn)
 
 
 PART_ID = re.compile(r"(-t\d+)-\d+$")   # the second and later parts of a table split by fit

@@ -19,8 +19,8 @@ EPUB_NS = "http://www.idpf.org/2007/ops"
 # which justification does not stretch and which may end but not start a line
 HAN_LATIN_GAP = "\u2005"
 GAP_AT = re.compile(f"(?<=[{HAN}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])(?=[{HAN}])")
-MARK_TAG = {"b": "b", "u": "u", "i": "i", "sup": "sup", "sub": "sub"}
-MARK_ORDER = ["b", "i", "u", "sup", "sub"]
+MARK_TAG = {"b": "b", "u": "u", "i": "i", "sup": "sup", "sub": "sub", "tex": "code"}
+MARK_ORDER = ["b", "i", "u", "sup", "sub", "tex"]
 
 
 def E(tag, attrs=None, *children, text=None):
@@ -69,6 +69,10 @@ def add_runs(parent, runs: list[Run], gap: bool = True):
     Latin also across run boundaries."""
     prev_char = ""
     for r in runs:
+        if "math" in r.marks:    # TeX, typeset by each writer (render/math.py); the CSS spaces it
+            sub(parent, "span", {"class": "math"}, text=r.text)
+            prev_char = ""
+            continue
         text = r.text
         if gap:
             if prev_char and text and GAP_AT.match(prev_char + text[0], 1):
