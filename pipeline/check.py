@@ -363,10 +363,15 @@ def check_epub_container(path: Path):
         infos = z.infolist()
         _zip_limits(infos)
         first = infos[0] if infos else None
-        ok = (first is not None and first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
-              and z.read(first) == b"application/epub+zip")
-        res.append(("epub: mimetype first, stored, application/epub+zip", ok,
-                    "" if ok else f"first member: {first.filename if first else 'none'}"))
+        if first is None or first.filename != "mimetype":
+            why = f"the first member is {first.filename if first else 'none'}"
+        elif first.compress_type != zipfile.ZIP_STORED:
+            why = "mimetype is compressed, not stored"
+        elif first.file_size > 100 or z.read(first) != b"application/epub+zip":
+            why = "mimetype does not say application/epub+zip"
+        else:
+            why = ""
+        res.append(("epub: mimetype first, stored, application/epub+zip", not why, why))
         container, why = _xml(z, "META-INF/container.xml")
         opf_name = (container.xpath("string(//c:rootfile/@full-path)", namespaces=CONTAINER_NS)
                     if container is not None else "")
