@@ -1,7 +1,9 @@
 """Command line: `python -m pipeline build …`, `check …` and `rules`.
 
 Exit codes: 0 built (warnings allowed), 2 bad input (one line
-`error: FILE:LINE: …` on stderr), 1 internal error.
+`error: FILE:LINE: …` on stderr), 1 internal error.  `check`: 0 every check
+passed (SKIPs allowed), 1 any FAIL, 2 DIR missing, not a folder or holding no
+editions (`error: DIR:0: …`).
 """
 from __future__ import annotations
 
