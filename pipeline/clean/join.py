@@ -122,7 +122,7 @@ def _candidates(out, i, head, stats):
         crossed_sub = crossed_sub or isinstance(b, Heading)
         if not (isinstance(b, Paragraph) and b.role == "body"):
             continue
-        if opens_an_item(head, b.text):
+        if opens_an_item(head, b.text) or stats.is_label(b.text):
             # a new item ("（2）…", "【分析】…", "B．…", "[4] …"): the head ended where the
             # item began, and what follows the item belongs to it, not to the head
             crossed_heading = True
@@ -191,7 +191,8 @@ def join_page_breaks(blocks, ctx):
             break
     ctx.unjoined = [(b.span, "text ends without punctuation and was left unjoined: …"
                      + (plain(b.items[-1]) if isinstance(b, ListBlock) else b.text)[-20:])
-                    for b in blocks if _head_text(b) is not None and Editor.JOIN not in b.editor]
+                    for b in blocks if _head_text(b) is not None and Editor.JOIN not in b.editor
+                    and not stats.is_label(b.text)]
     return blocks
 
 
@@ -214,8 +215,8 @@ def _join_once(blocks, ctx, stats):
     proposals = []
     for i, a in enumerate(out):
         head = _head_text(a)
-        if head is None:
-            continue
+        if head is None or stats.is_label(head) and Editor.JOIN not in a.editor:
+            continue   # a label repeated ("观图，理解题意") is not open, whatever it ends with
         found = _candidates(out, i, head, stats)
         if isinstance(a, Paragraph) and not is_prose(a) and Editor.JOIN not in a.editor \
                 and not any(c in "，、；" for c in a.text):   # "据统计，2024年中国": a clause begun is no title

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..model import Paragraph
 from ..text import BRACKETS, HALF_CLOSE, HAN, HAN_CHAR, OPENER_OF, TERMINAL, unclosed
 from .lexicon import JUNCTION, LEXICON, alternatives
 
@@ -90,6 +91,7 @@ FIRST_CLAUSE_PAIR = re.compile(f"^([{HAN}]{{2}})，")
 COMMON_OPENERS = frozenset(LEXICON["common_openers"])
 RARE_AT_BOUNDARY = JUNCTION["rare_at_boundary"]   # a pair seen at a clause boundary at most this often…
 SEEN_OFTEN = JUNCTION["seen_often"]               # …in at least this many other places is inside a phrase
+LABEL_LENGTH = 20                                 # a label is a short line
 
 
 @dataclass
@@ -103,6 +105,7 @@ class HanStats:
     starts: Counter = field(default_factory=Counter)   # pair at a clause's start
     ends: Counter = field(default_factory=Counter)     # pair at a clause's end
     openers: Counter = field(default_factory=Counter)  # "此外，": a two-character clause opening a sentence
+    short: Counter = field(default_factory=Counter)    # short paragraphs, by their text
 
     @classmethod
     def of(cls, blocks) -> "HanStats":
@@ -112,7 +115,15 @@ class HanStats:
         starts = Counter(m.group(1) for m in CLAUSE_START_PAIR.finditer(text))
         ends = Counter(m.group(1) for m in CLAUSE_END_PAIR.finditer(text))
         openers = Counter(SENTENCE_OPENER.findall(text))
-        return cls(chars, pairs, max(sum(chars.values()), 1), starts, ends, openers)
+        short = Counter(b.text.strip() for b in blocks
+                        if isinstance(b, Paragraph) and 0 < len(b.text.strip()) < LABEL_LENGTH)
+        return cls(chars, pairs, max(sum(chars.values()), 1), starts, ends, openers, short)
+
+    def is_label(self, text: str) -> bool:
+        """A short line the document sets apart more than once ("观图，理解题意" before
+        every exercise) is a label: a sentence cut at a page break is not repeated word for word."""
+        t = text.strip()
+        return 0 < len(t) < LABEL_LENGTH and self.short[t] >= 2
 
     def boundary_rate(self, pair: str, at: Counter) -> tuple[float, int]:
         """How often `pair` stands at a clause boundary (`at` = starts or
