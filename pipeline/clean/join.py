@@ -8,7 +8,7 @@ import re
 from ..model import Editor, Heading, ListBlock, Paragraph, Run, Table, plain
 from ..text import BRACKETS, HAN_CHAR, PROSE_MARKS, TERMINAL, edit_runs, unclosed
 from .junction import (NO_PARAGRAPH_START, NO_TITLE_END, SPLIT_DECIMAL_HEAD, closes_a_word, han_stats,
-                       junction_evidence)
+                       junction_evidence, opens_an_item)
 from .lexicon import JOIN
 from .shapes import CONTENTS_ENTRY, ENUMERATOR, FIELD, NUMBERED_LINE, SOURCE_LINE, is_prose
 
@@ -122,6 +122,11 @@ def _candidates(out, i, head, stats):
         crossed_sub = crossed_sub or isinstance(b, Heading)
         if not (isinstance(b, Paragraph) and b.role == "body"):
             continue
+        if opens_an_item(head, b.text) or stats.is_label(b.text):
+            # a new item ("（2）…", "【分析】…", "B．…", "[4] …"): the head ended where the
+            # item began, and what follows the item belongs to it, not to the head
+            crossed_heading = True
+            continue
         # evidence from the tail alone (it never opens a clause) speaks for the nearest head
         score, structural = junction_evidence(head, b.text, stats, tail_alone=not found)
         if not (structural or _continues_prose(b)):
@@ -159,8 +164,8 @@ def _is_orphan(out, j) -> bool:
     before it was left open: it stands out of reading order (two columns)."""
     b = out[j]
     t = b.text.strip()
-    if ENUMERATOR.match(t):
-        return False   # "（一）推动概念验证体系建设。" begins a part
+    if ENUMERATOR.match(t) or opens_an_item("", t):
+        return False   # "（一）推动概念验证体系建设。", "【答案】4。" begin a part
     # it ends a statement: a line ending in ！ is a slogan ("内部资料严禁外传！"), not a tail
     if not (_continues_prose(b) and len(t) < 40 and t[-1] in "。.」”』）)"
             and not any(c in PROSE_MARKS for c in t[:-1])):
@@ -186,7 +191,8 @@ def join_page_breaks(blocks, ctx):
             break
     ctx.unjoined = [(b.span, "text ends without punctuation and was left unjoined: …"
                      + (plain(b.items[-1]) if isinstance(b, ListBlock) else b.text)[-20:])
-                    for b in blocks if _head_text(b) is not None and Editor.JOIN not in b.editor]
+                    for b in blocks if _head_text(b) is not None and Editor.JOIN not in b.editor
+                    and not stats.is_label(b.text)]
     return blocks
 
 
@@ -209,8 +215,8 @@ def _join_once(blocks, ctx, stats):
     proposals = []
     for i, a in enumerate(out):
         head = _head_text(a)
-        if head is None:
-            continue
+        if head is None or stats.is_label(head) and Editor.JOIN not in a.editor:
+            continue   # a label repeated ("观图，理解题意") is not open, whatever it ends with
         found = _candidates(out, i, head, stats)
         if isinstance(a, Paragraph) and not is_prose(a) and Editor.JOIN not in a.editor \
                 and not any(c in "，、；" for c in a.text):   # "据统计，2024年中国": a clause begun is no title

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..model import Paragraph
 from ..text import BRACKETS, HALF_CLOSE, HAN, HAN_CHAR, OPENER_OF, TERMINAL, unclosed
 from .lexicon import JUNCTION, LEXICON, alternatives
 
@@ -39,6 +40,45 @@ NAME_CUT = re.compile(f"(?:{POSTS})[{HAN}]$")
 NO_PARAGRAPH_START = set("，。、；：？！）》」』”’】,;:)%％")
 
 
+# ---------------------------------------------------------------- items
+# a paragraph that opens so is a new item of a list the page shows (a question, its parts, an
+# option, a reference, a worked answer's parts): a typesetter never runs it on into the text
+# before it, however open that text ends ("…的最小值为" | "【分析】…" is a blank to fill in, not a cut)
+CN_NUMERAL = "一二三四五六七八九十"
+ITEM_OPENING = re.compile(
+    r"\s*(?:"
+    r"\d{1,3}\s*[.．、](?!\s*\d)"                      # "12．", "4.已知", "12、" (not 2.64, 5、6月)
+    r"|\d{1,2}[)）](?!\s*\d)"                           # "3）"
+    r"|[（(]\s*\d{1,2}\s*[)）]"                         # "（3）", "(2)"
+    r"|[①-⑳]|\$?\s*\\textcircled\s*\{?\s*\d"            # "①", MinerU's "$\textcircled{1}$"
+    f"|[{CN_NUMERAL}]{{1,3}}\\s*[、．.](?![{CN_NUMERAL}])"  # "三．解答题", "一、" (not 一、二线城市)
+    f"|[（(][{CN_NUMERAL}]{{1,3}}[)）]"                  # "（二）"
+    f"|第\\s*[\\d{CN_NUMERAL}]{{1,3}}\\s*[题问]"         # "第3题"
+    r"|例\s*\d{1,2}(?!\s*[.\d])"                        # "例2" (not 例1.5倍)
+    r"|【[^】\n]{1,12}】"                                # "【例1】", "【分析】", "【答案】"
+    r"|[A-H]\s*[．、](?![A-Za-z])|[A-H]\.(?=\s|[^\x00-\x7f])"   # "A．", "B. " (not A、B两点, E.g.)
+    r"|(?:解|答|问|注|证|证明|提示|分析|详解|解析|答案|解答|点评|故选)\s*[：:]"   # "解：", "提示："
+    f"|(?:方法|法|问题|步骤|变式|类型|题型|考点)\\s*[\\d{CN_NUMERAL}]{{1,3}}\\s*[：:．.、]"   # "法 2：", "方法二："
+    r")")
+REFERENCE_MARK = re.compile(r"\s*\[\d{1,3}\]")
+# "[3] Smith, J. …", "[4] 张三. 标题[J]. …": an entry, not a citation mark a cut sentence goes on with
+REFERENCE_ENTRY = re.compile(r"\s*\[\d{1,3}\]\s*(?:(?=[A-Z])|\s|.{1,80}?\[(?:[JMDCRSNPZ]|EB/OL)\])")
+
+
+def opens_an_item(head: str, tail: str) -> bool:
+    """`tail` begins a new item, so it does not go on with `head`.  A reference
+    mark begins one only as an entry (or after an entry); "（" | "1）…" closes a
+    bracket the head opened."""
+    if REFERENCE_MARK.match(tail):
+        return bool(REFERENCE_ENTRY.match(tail) or REFERENCE_MARK.match(head))
+    m = ITEM_OPENING.match(tail)
+    if m is None:
+        return False
+    owed = unclosed(head)
+    return not (owed and m.group(0).rstrip()[-1:] in (owed, HALF_CLOSE.get(owed, owed))
+                and not re.match(r"\s*[（(]", tail))
+
+
 HAN_PAIR = re.compile(f"(?=([{HAN}][{HAN}]))")
 CLAUSE_MARKS = "。，、；：！？“”‘’（）《》「」『』【】(),;:!?\n"   # half-width too: counted before they turn full
 CLAUSE_START_PAIR = re.compile(f"(?:^|(?<=[{CLAUSE_MARKS}]))(?=([{HAN}][{HAN}]))")
@@ -51,6 +91,7 @@ FIRST_CLAUSE_PAIR = re.compile(f"^([{HAN}]{{2}})，")
 COMMON_OPENERS = frozenset(LEXICON["common_openers"])
 RARE_AT_BOUNDARY = JUNCTION["rare_at_boundary"]   # a pair seen at a clause boundary at most this often…
 SEEN_OFTEN = JUNCTION["seen_often"]               # …in at least this many other places is inside a phrase
+LABEL_LENGTH = 20                                 # a label is a short line
 
 
 @dataclass
@@ -64,6 +105,7 @@ class HanStats:
     starts: Counter = field(default_factory=Counter)   # pair at a clause's start
     ends: Counter = field(default_factory=Counter)     # pair at a clause's end
     openers: Counter = field(default_factory=Counter)  # "此外，": a two-character clause opening a sentence
+    short: Counter = field(default_factory=Counter)    # short paragraphs, by their text
 
     @classmethod
     def of(cls, blocks) -> "HanStats":
@@ -73,7 +115,15 @@ class HanStats:
         starts = Counter(m.group(1) for m in CLAUSE_START_PAIR.finditer(text))
         ends = Counter(m.group(1) for m in CLAUSE_END_PAIR.finditer(text))
         openers = Counter(SENTENCE_OPENER.findall(text))
-        return cls(chars, pairs, max(sum(chars.values()), 1), starts, ends, openers)
+        short = Counter(b.text.strip() for b in blocks
+                        if isinstance(b, Paragraph) and 0 < len(b.text.strip()) < LABEL_LENGTH)
+        return cls(chars, pairs, max(sum(chars.values()), 1), starts, ends, openers, short)
+
+    def is_label(self, text: str) -> bool:
+        """A short line the document sets apart more than once ("观图，理解题意" before
+        every exercise) is a label: a sentence cut at a page break is not repeated word for word."""
+        t = text.strip()
+        return 0 < len(t) < LABEL_LENGTH and self.short[t] >= 2
 
     def boundary_rate(self, pair: str, at: Counter) -> tuple[float, int]:
         """How often `pair` stands at a clause boundary (`at` = starts or
