@@ -118,7 +118,7 @@ def _tex_to_runs(tex: str, marks: frozenset) -> list[Run] | None:
     return out
 
 
-MARKDOWN = ("escape", "link", "strong")   # tokens that are markdown, not HTML or TeX
+MARKDOWN = ("link", "strong")   # markdown tokens a table cell does not read (its backslash escapes it does: `\\%`)
 
 
 CIRCLED = re.compile(r"\\textcircled\s*\{?\s*(\d{1,2})\s*\}?")
