@@ -120,6 +120,33 @@ def _check_strings(value, path: Path, key: str = "") -> None:
         check_text(value, path, _line_of(path, key) if key else 1, f"'{key}'", one_line=False)
 
 
+def _line_in_table(path: Path, table: str, key: str) -> int:
+    """The line of `key = …` inside the table `[table]` (else where the table begins)."""
+    start = _line_of(path, table)
+    pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if n > start and re.match(r"\s*\[", line):
+            break
+        if n > start and pattern.match(line):
+            return n
+    return start
+
+
+def _check_words(words, path: Path) -> None:
+    """[words]: the editions' interface words (render/words.py), each a known key and a text."""
+    from .render.words import KEYS
+    if not isinstance(words, dict):
+        raise InputError(path, _line_of(path, "words"),
+                         f"'words' must be a table [words] of texts, not {type_name(words)}")
+    for key, value in words.items():
+        line = _line_in_table(path, "words", key)
+        if key not in KEYS:
+            raise InputError(path, line, f"[words] has no word '{key}': the words are {', '.join(KEYS)}")
+        if not isinstance(value, str):
+            raise InputError(path, line, f"[words] '{key}' must be a text, not {type_name(value)}")
+        check_text(value, path, line, f"[words] '{key}'", limit=1000)
+
+
 def _check_magazine(data: dict, path: Path) -> None:
     def wrong(key, what, value):
         raise InputError(path, _line_of(path, key), f"'{key}' must be {what}, not {type_name(value)}")
@@ -138,6 +165,8 @@ def _check_magazine(data: dict, path: Path) -> None:
                 wrong(key, "an array of texts", value)
         elif not isinstance(value, str):
             wrong(key, "a text", value)
+    if "words" in data:
+        _check_words(data["words"], path)
     _check_strings(data, path)
 
 

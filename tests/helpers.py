@@ -8,12 +8,17 @@ ROOT = Path(__file__).resolve().parents[1]
 ISSUE = ROOT / "sources" / "2025-08"
 
 
-def make_issue(tmp_path, raw, issue_toml=None, fixes=None):
-    """A throw-away issue folder beside a copy of the magazine constants."""
+def make_issue(tmp_path, raw, issue_toml=None, fixes=None, magazine=None):
+    """A throw-away issue folder beside a copy of the magazine constants (or, given `magazine`,
+    those constants: a dict such as MAGAZINE, or magazine.toml's text)."""
     src = tmp_path / "sources"
     folder = src / "test-01"
     folder.mkdir(parents=True)
-    (src / "magazine.toml").write_bytes((ROOT / "sources" / "magazine.toml").read_bytes())
+    if magazine is None:
+        (src / "magazine.toml").write_bytes((ROOT / "sources" / "magazine.toml").read_bytes())
+    else:
+        (src / "magazine.toml").write_text(magazine if isinstance(magazine, str) else toml_text(magazine),
+                                           encoding="utf-8")
     (folder / "raw.md").write_bytes(raw.encode("utf-8") if isinstance(raw, str) else raw)
     (folder / "issue.toml").write_text(issue_toml if issue_toml is not None else (
         'id = "test-01"\ntitle = "天堂之芯"\nsubtitle = "Integrated Circuit News"\nlanguage = "zh-CN"\n'
@@ -22,6 +27,23 @@ def make_issue(tmp_path, raw, issue_toml=None, fixes=None):
     if fixes is not None:
         (folder / "fixes.toml").write_text(fixes, encoding="utf-8")
     return folder
+
+
+def toml_text(table: dict) -> str:
+    """A small TOML writer for the tests' constants: texts, arrays of texts, one level of tables."""
+    import json
+
+    def value(v):
+        return "[" + ", ".join(map(value, v)) + "]" if isinstance(v, list) else json.dumps(v, ensure_ascii=False)
+    top = [f"{k} = {value(v)}" for k, v in table.items() if not isinstance(v, dict)]
+    subs = [f"\n[{k}]\n" + "\n".join(f"{kk} = {value(vv)}" for kk, vv in v.items())
+            for k, v in table.items() if isinstance(v, dict)]
+    return "\n".join(top) + "\n" + "".join(s + "\n" for s in subs)
+
+
+def issue_toml(language="zh-CN", title="天堂之芯", subtitle="Integrated Circuit News") -> str:
+    return (f'id = "test-01"\ntitle = "{title}"\nsubtitle = "{subtitle}"\nlanguage = "{language}"\n'
+            'date = "2025-09"\npublisher = "测试出版社"\nidentifier = "urn:uuid:00000000-0000-4000-8000-000000000001"\n')
 
 
 # --- rules on a few lines ---------------------------------------------------------------------------

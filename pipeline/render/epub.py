@@ -13,8 +13,10 @@ a page-break marker (`epub:type="pagebreak"`, `role="doc-pagebreak"`) put
 where that print page begins, and the package names the page source
 (`pageBreakSource`), as DAISY Ace asks.
 
-With `embed_fonts`, Noto Serif CJK SC and Noto Sans CJK SC ship as WOFF2
-subsets of exactly the characters the book uses.
+With `embed_fonts`, Noto Serif CJK and Noto Sans CJK in the face of the
+book's script (SC, TC, JP, KR: render/words.py) ship as WOFF2 subsets of
+exactly the characters the book uses.  The words around the text (contents,
+colophon, navigation) are the issue language's (render/words.py).
 """
 from __future__ import annotations
 
@@ -29,8 +31,9 @@ from lxml import etree
 
 from ..model import Issue
 from . import math
+from .words import face, issue_words
 from .xhtml import (E, EPUB_NS, HAN_LATIN_GAP as GAP, XHTML, XML_LANG, article_element, blocks_element,
-                    build_time, colophon_element, contents_element, sub)
+                    build_time, colophon_element, contents_element, masthead, masthead_en, sub)
 
 ROOT = Path(__file__).resolve().parents[2]
 OPF_NS = "http://www.idpf.org/2007/opf"
@@ -70,12 +73,11 @@ def cover_png(issue: Issue) -> bytes:
         name = "NotoSansCJK-Bold.ttc" if bold else "NotoSansCJK-Regular.ttc"
         for d in (FONT_DIR,):
             p = Path(d) / name
-            if p.exists():
-                return ImageFont.truetype(str(p), size, index=2)  # index 2: the SC face
+            if p.exists():   # the face of the issue's script in the collection
+                return ImageFont.truetype(str(p), size, index=_face_index(p, face(issue.meta.language)))
         return ImageFont.load_default(size)
-    m = issue.magazine
-    draw.text((120, 300), m.get("masthead", issue.meta.title), font=font(220, True), fill="white")
-    draw.text((125, 580), m.get("masthead_en", issue.meta.subtitle), font=font(56), fill="white")
+    draw.text((120, 300), masthead(issue), font=font(220, True), fill="white")
+    draw.text((125, 580), masthead_en(issue), font=font(56), fill="white")
     draw.text((125, 820), issue.meta.number or issue.meta.date_label, font=font(80), fill="white")
     draw.text((125, 930), issue.meta.date_label, font=font(64), fill="white")
     draw.text((125, 1700), issue.meta.publisher, font=font(48), fill="white")
@@ -138,13 +140,14 @@ def mark_pages(page_starts: dict[int, list[str]], parts) -> list[tuple[str, str]
 # --- navigation and package -----------------------------------------------------------------------
 
 def _nav(issue: Issue, pages: list[tuple[str, str]]) -> list:
+    words = issue_words(issue)
     nav_root = E("div")
     toc = sub(nav_root, "nav", {"id": "toc", "role": "doc-toc"})
     toc.set(EPUB_TYPE, "toc")
-    sub(toc, "h1", text="目录")
+    sub(toc, "h1", text=words["contents"])
     ol = sub(toc, "ol")
     li = sub(ol, "li")
-    sub(li, "a", {"href": "contents.xhtml"}, text="目录")
+    sub(li, "a", {"href": "contents.xhtml"}, text=words["contents"])
     for s in issue.sections:
         li = sub(ol, "li")
         first = s.articles[0].id if s.articles else None
@@ -153,21 +156,21 @@ def _nav(issue: Issue, pages: list[tuple[str, str]]) -> list:
         for a in s.articles:
             sub(sub(sol, "li"), "a", {"href": f"{a.id}.xhtml"}, text=a.title)
     li = sub(ol, "li")
-    sub(li, "a", {"href": "colophon.xhtml"}, text="版权页")
+    sub(li, "a", {"href": "colophon.xhtml"}, text=words["colophon"])
     if pages:
         page_nav = sub(nav_root, "nav", {"id": "page-list", "hidden": "hidden"})
         page_nav.set(EPUB_TYPE, "page-list")
-        sub(page_nav, "h2", text="页码")
+        sub(page_nav, "h2", text=words["page_list"])
         pol = sub(page_nav, "ol")
         for number, href in pages:
             sub(sub(pol, "li"), "a", {"href": href}, text=number)
     land = sub(nav_root, "nav", {"id": "landmarks", "hidden": "hidden"})
     land.set(EPUB_TYPE, "landmarks")
-    sub(land, "h2", text="导览")
+    sub(land, "h2", text=words["landmarks"])
     lol = sub(land, "ol")
     first_article = issue.articles[0].id if issue.articles else "contents"
-    for typ, href, label in [("cover", "cover.xhtml", "封面"), ("toc", "contents.xhtml", "目录"),
-                             ("bodymatter", f"{first_article}.xhtml", "正文")]:
+    for typ, href, label in [("cover", "cover.xhtml", words["cover"]), ("toc", "contents.xhtml", words["contents"]),
+                             ("bodymatter", f"{first_article}.xhtml", words["body_matter"])]:
         a = sub(sub(lol, "li"), "a", {"href": href}, text=label)
         a.set(EPUB_TYPE, typ)
     return list(nav_root)
@@ -175,6 +178,7 @@ def _nav(issue: Issue, pages: list[tuple[str, str]]) -> list:
 
 def _opf(issue: Issue, manifest, spine, modified: str, paged: bool) -> bytes:
     meta = issue.meta
+    words = issue_words(issue)
     pkg = etree.Element(f"{{{OPF_NS}}}package", nsmap={None: OPF_NS, "dc": DC_NS})
     pkg.set("version", "3.0")
     pkg.set("unique-identifier", "pub-id")
@@ -192,7 +196,7 @@ def _opf(issue: Issue, manifest, spine, modified: str, paged: bool) -> bytes:
     dc("language", meta.language)
     dc("publisher", meta.publisher)
     dc("date", meta.date)
-    for subj in issue.magazine.get("subjects", ["集成电路", "半导体"]):
+    for subj in issue.magazine.get("subjects", []):
         dc("subject", subj)
 
     def prop(name, text, **attrs):
@@ -208,12 +212,11 @@ def _opf(issue: Issue, manifest, spine, modified: str, paged: bool) -> bytes:
     for feat in features + (["pageNavigation", "pageBreakMarkers"] if paged else []):
         prop("schema:accessibilityFeature", feat)
     if paged:   # whose page numbers the page-list and the page-break markers give
-        source = f"{issue.meta.title} {issue.meta.number or issue.meta.date_label}（印刷版）"
+        source = f"{issue.meta.title} {issue.meta.number or issue.meta.date_label}{words['print_edition']}"
         dc("source", source)
         prop("pageBreakSource", source)
     prop("schema:accessibilityHazard", "none")
-    prop("schema:accessibilitySummary",
-         "全文为可重排文本，标题层级、目录导航和表格表头均已标注；封面为装饰性图片，其文字亦见于正文。")
+    prop("schema:accessibilitySummary", words["accessibility_summary"])
     prop("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
     etree.SubElement(md, f"{{{OPF_NS}}}meta", {"name": "cover", "content": "cover-image"})
     man = etree.SubElement(pkg, f"{{{OPF_NS}}}manifest")
@@ -237,32 +240,49 @@ CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 def epub_parts(issue: Issue):
     """(file name, title, body element, epub:type) in reading order."""
+    words = issue_words(issue)
     parts = []
     cover = E("section", {"class": "cover-page"})
-    img = sub(cover, "img", {"src": "images/cover.png", "alt": f"封面：{issue.meta.title} {issue.meta.date_label}"})
+    img = sub(cover, "img", {"src": "images/cover.png",
+                             "alt": f"{words['cover']}{words['colon']}{issue.meta.title} {issue.meta.date_label}"})
     img.set("role", "doc-cover")
-    parts.append(("cover.xhtml", "封面", cover, "cover"))
-    parts.append(("contents.xhtml", "目录",
+    parts.append(("cover.xhtml", words["cover"], cover, "cover"))
+    parts.append(("contents.xhtml", words["contents"],
                   contents_element(issue, href=lambda a: f"{a.id}.xhtml", page_numbers=False), "frontmatter"))
     if issue.front:
-        parts.append(("front.xhtml", issue.meta.title, blocks_element("section", "front-matter", issue.front, "front"),
-                      "frontmatter"))
+        parts.append(("front.xhtml", issue.meta.title,
+                      blocks_element("section", "front-matter", issue.front, "front", words), "frontmatter"))
     for s in issue.sections:
         for a in s.articles:
-            parts.append((f"{a.id}.xhtml", a.title, article_element(a, s.name, heading_level=1), "bodymatter"))
-    parts.append(("colophon.xhtml", "版权页", colophon_element(issue, heading_level=1), "backmatter"))
+            parts.append((f"{a.id}.xhtml", a.title, article_element(a, s.name, words, heading_level=1),
+                          "bodymatter"))
+    parts.append(("colophon.xhtml", words["colophon"], colophon_element(issue, heading_level=1), "backmatter"))
     return parts
 
 
 # --- embedded fonts -------------------------------------------------------------------------------
 
-# (file in FONT_DIR, family of the @font-face rule).  The family names exist only in
-# css/fonts.css of an EPUB built with embedded fonts: styles/epub.css names them first and falls
-# back to the generic families.  Regular faces only, each cut to every character the book uses
+# (file in FONT_DIR, family of the @font-face rule) in the face of the book's script (SC, TC, JP,
+# KR).  The family names exist only in css/fonts.css of an EPUB built with embedded fonts:
+# styles/epub.css names the SC ones first and falls back to the generic families (which reading
+# systems choose by the documents' lang); a book in another script gets epub.css with its own
+# face's names (`book_css`).  Regular faces only, each cut to every character the book uses
 # (any text may be set in either): the bold faces too would pass the 2.5 MB budget, so reading
 # systems embolden headings themselves.
-SERIF, SANS = "Noto Serif CJK SC Subset", "Noto Sans CJK SC Subset"
-FACES = [("NotoSerifCJK-Regular.ttc", SERIF), ("NotoSansCJK-Regular.ttc", SANS)]
+FAMILIES = ("Noto Serif CJK {face} Subset", "Noto Sans CJK {face} Subset")
+FILES = ("NotoSerifCJK-Regular.ttc", "NotoSansCJK-Regular.ttc")
+
+
+def faces(face_code: str = "SC") -> list[tuple[str, str]]:
+    return [(file, family.format(face=face_code)) for file, family in zip(FILES, FAMILIES)]
+
+
+def book_css(face_code: str) -> bytes:
+    """styles/epub.css, naming the subsets of the book's face (the SC names are the file's own)."""
+    css = (ROOT / "styles" / "epub.css").read_bytes()
+    for family in FAMILIES:
+        css = css.replace(family.format(face="SC").encode(), family.format(face=face_code).encode())
+    return css
 
 
 def book_characters(bodies) -> set[str]:
@@ -274,24 +294,33 @@ def book_characters(bodies) -> set[str]:
     return {c for c in chars if not c.isspace() or c in (" ", GAP, "\u3000")}
 
 
-def _sc_face(path: Path):
-    """The Simplified Chinese face of a Noto CJK collection (or the font itself)."""
+def _face_index(path: Path, face_code: str) -> int:
+    """The index of the face (SC, TC, JP, KR) in a Noto CJK collection; 0 if it is not there."""
+    from fontTools.ttLib import TTCollection
+    for k, font in enumerate(TTCollection(str(path), lazy=True).fonts):
+        if re.fullmatch(rf"Noto (Sans|Serif) CJK {face_code}", font["name"].getDebugName(1) or ""):
+            return k
+    return 0
+
+
+def _face(path: Path, face_code: str = "SC"):
+    """The face (SC, TC, JP, KR) of a Noto CJK collection (or the font itself)."""
     from fontTools.ttLib import TTCollection, TTFont
     if not path.exists():
         raise FileNotFoundError(f"{path}: the Noto CJK fonts are needed to embed fonts (Debian fonts-noto-cjk)")
     if path.suffix.lower() != ".ttc":
         return TTFont(str(path), lazy=True, recalcTimestamp=False)
     for font in TTCollection(str(path), lazy=True).fonts:
-        if re.fullmatch(r"Noto (Sans|Serif) CJK SC", font["name"].getDebugName(1) or ""):
+        if re.fullmatch(rf"Noto (Sans|Serif) CJK {face_code}", font["name"].getDebugName(1) or ""):
             font.recalcTimestamp = False
             return font
-    raise ValueError(f"{path}: no SC face in the collection")
+    raise ValueError(f"{path}: no {face_code} face in the collection")
 
 
-def subset_font(path: Path, chars: set[str]) -> bytes:
-    """The SC face of `path` cut to `chars`, as WOFF2 (names, licence included, kept)."""
+def subset_font(path: Path, chars: set[str], face_code: str = "SC") -> bytes:
+    """The face `face_code` of `path` cut to `chars`, as WOFF2 (names, licence included, kept)."""
     from fontTools import subset
-    font = _sc_face(path)
+    font = _face(path, face_code)
     opts = subset.Options()
     opts.flavor = "woff2"
     opts.name_IDs = ["*"]          # copyright and OFL licence travel with the font
@@ -325,17 +354,19 @@ def _map(fn, *args) -> list:
         return list(pool.map(fn, *args))
 
 
-def font_files(bodies) -> tuple[list[tuple[str, bytes]], bytes]:
+def font_files(bodies, face_code: str = "SC") -> tuple[list[tuple[str, bytes]], bytes]:
     """[(href under OEBPS, WOFF2 bytes)] and css/fonts.css."""
     chars = book_characters(bodies)
-    fonts = _map(subset_font, [FONT_DIR / file for file, _ in FACES], [chars] * len(FACES))
+    wanted = faces(face_code)
+    fonts = _map(subset_font, [FONT_DIR / file for file, _ in wanted], [chars] * len(wanted),
+                 [face_code] * len(wanted))
     files, rules = [], []
-    for (file, family), data in zip(FACES, fonts):
-        href = f"fonts/{Path(file).stem}-SC-subset.woff2"
+    for (file, family), data in zip(wanted, fonts):
+        href = f"fonts/{Path(file).stem}-{face_code}-subset.woff2"
         files.append((href, data))
         rules.append(f'@font-face {{\n  font-family: "{family}";\n  font-style: normal;\n'
                      f'  src: url("../{href}") format("woff2");\n}}\n')
-    head = ("/* Subsets of Noto Serif CJK SC and Noto Sans CJK SC (SIL Open Font License 1.1, see the\n"
+    head = (f"/* Subsets of Noto Serif CJK {face_code} and Noto Sans CJK {face_code} (SIL Open Font License 1.1, see the\n"
             "   name table of each font) with exactly the characters this book sets;\n"
             "   U+2005 added, drawn by the space glyph. */\n")
     return files, (head + "".join(rules)).encode("utf-8")
@@ -350,11 +381,13 @@ def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embe
     parts = epub_parts(issue)
     pages = mark_pages(page_starts or {}, parts)
     nav = _nav(issue, pages)
-    docs = [(name, title, body, typ) for name, title, body, typ in parts] + [("nav.xhtml", "目录", nav, None)]
+    docs = [(name, title, body, typ) for name, title, body, typ in parts] + [
+        ("nav.xhtml", issue_words(issue)["contents"], nav, None)]
 
+    face_code = face(issue.meta.language)
     fonts, fonts_css = [], b""
     if embed_fonts:
-        fonts, fonts_css = font_files([body for _, _, body, _ in parts] + nav)
+        fonts, fonts_css = font_files([body for _, _, body, _ in parts] + nav, face_code)
     sheets = ("css/fonts.css", "css/epub.css") if embed_fonts else ("css/epub.css",)
 
     files: list[tuple[str, bytes]] = []
@@ -370,7 +403,7 @@ def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embe
             spine.append(item_id)
     files.append(("OEBPS/images/cover.png", cover_png(issue)))
     manifest.append(("cover-image", "images/cover.png", "image/png", "cover-image"))
-    files.append(("OEBPS/css/epub.css", (ROOT / "styles" / "epub.css").read_bytes()))
+    files.append(("OEBPS/css/epub.css", book_css(face_code)))
     manifest.append(("css", "css/epub.css", "text/css", None))
     if embed_fonts:
         files.append(("OEBPS/css/fonts.css", fonts_css))

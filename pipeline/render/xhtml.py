@@ -11,6 +11,7 @@ from lxml import etree
 
 from ..model import Article, Block, Heading, Issue, ListBlock, Paragraph, Run, Table, plain
 from ..text import HAN
+from .words import issue_words, script
 
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -104,9 +105,9 @@ def _lang(el, lang):
         el.set(XML_LANG, lang)
 
 
-def render_table(t: Table, table_id: str):
+def render_table(t: Table, table_id: str, words: dict):
     # what the page head says where the table runs on from the previous page
-    continued = "续表" + ("：" + plain(t.caption) if t.caption else "")
+    continued = words["table_continued"] + (words["colon"] + plain(t.caption) if t.caption else "")
     wrap = E("div", {"class": "table-wrap", "data-continued": continued})
     _lang(wrap, t.lang)
     table = sub(wrap, "table", {"id": table_id})
@@ -144,7 +145,7 @@ def render_table(t: Table, table_id: str):
     return wrap
 
 
-def render_block(b: Block, ids: "IdMaker", shift: int = 0):
+def render_block(b: Block, ids: "IdMaker", words: dict, shift: int = 0):
     if isinstance(b, Heading):
         h = E(f"h{max(1, min(b.level + shift, 6))}", {"id": ids.next("h")})
         add_runs(h, b.runs)
@@ -163,7 +164,7 @@ def render_block(b: Block, ids: "IdMaker", shift: int = 0):
             add_runs(li, item)
         return lst
     if isinstance(b, Table):
-        return render_table(b, ids.next("t"))
+        return render_table(b, ids.next("t"), words)
     raise TypeError(f"no renderer for {type(b).__name__}")
 
 
@@ -189,7 +190,7 @@ def tables_by_id(issue: Issue) -> dict[str, Table]:
     return found
 
 
-def article_element(a: Article, section_name: str, heading_level: int = 2):
+def article_element(a: Article, section_name: str, words: dict, heading_level: int = 2):
     art = E("article", {"id": a.id, "class": "article"})
     header = sub(art, "header", {"class": "article-head"})
     sub(header, "p", {"class": "section-label"}, text=section_name)
@@ -198,32 +199,36 @@ def article_element(a: Article, section_name: str, heading_level: int = 2):
     body = sub(art, "div", {"class": "article-body"})
     ids = IdMaker(a.id)
     for b in a.blocks:
-        body.append(render_block(b, ids, shift=heading_level - 2))
+        body.append(render_block(b, ids, words, shift=heading_level - 2))
     if a.source:
         p = sub(art, "p", {"class": "source"})
-        _append_text(p, "来源：" + with_gap(a.source))
+        _append_text(p, words["source"] + with_gap(a.source))
     return art
 
 
-def blocks_element(tag: str, cls: str, blocks: list[Block], prefix: str):
+def blocks_element(tag: str, cls: str, blocks: list[Block], prefix: str, words: dict):
     el = E(tag, {"class": cls, "id": prefix})
     ids = IdMaker(prefix)
     for b in blocks:
-        el.append(render_block(b, ids))
+        el.append(render_block(b, ids, words))
     return el
 
 
-def disclaimer_element(issue: Issue):
-    box = E("aside", {"class": "disclaimer"})
-    sub(box, "p", {"class": "disclaimer-title"}, text="免责声明")
+def add_disclaimer(parent, issue: Issue) -> None:
+    """The disclaimer under its heading, if the magazine has one (no heading over nothing)."""
+    if not (issue.disclaimer or "").strip():
+        return
+    box = sub(parent, "aside", {"class": "disclaimer"})
+    sub(box, "p", {"class": "disclaimer-title"}, text=issue_words(issue)["disclaimer"])
     sub(box, "p", text=with_gap(issue.disclaimer))
-    return box
 
 
 def contents_element(issue: Issue, href=lambda a: f"#{a.id}", links=True, page_numbers=True):
+    words = issue_words(issue)
     nav = E("nav", {"id": "contents", "class": "contents"})
-    sub(nav, "h1", {"class": "contents-title"}, text="目录")
-    sub(nav, "p", {"class": "contents-subtitle"}, text="CONTENTS")
+    sub(nav, "h1", {"class": "contents-title"}, text=words["contents"])
+    if words["contents_subtitle"]:
+        sub(nav, "p", {"class": "contents-subtitle"}, text=words["contents_subtitle"])
     for s in issue.sections:
         sec = sub(nav, "section", {"class": "contents-section"})
         sub(sec, "h2", text=s.name)
@@ -235,14 +240,14 @@ def contents_element(issue: Issue, href=lambda a: f"#{a.id}", links=True, page_n
                                                        "data-target": target if page_numbers else None,
                                                        "class": "toc-entry"})
             _append_text(link, with_gap(a.title))
-    nav.append(disclaimer_element(issue))
+    add_disclaimer(nav, issue)
     return nav
 
 
 def colophon_element(issue: Issue, heading_level: int = 2):
     col = E("section", {"class": "colophon", "id": "colophon"})
     pub = issue.magazine.get("publisher", {})
-    sub(col, f"h{heading_level}", {"class": "colophon-title"}, text=issue.magazine.get("masthead", issue.meta.title))
+    sub(col, f"h{heading_level}", {"class": "colophon-title"}, text=masthead(issue))
     for b in issue.back:
         p = sub(col, "p")
         for k, line in enumerate(b.text.split("\n")):
@@ -252,15 +257,23 @@ def colophon_element(issue: Issue, heading_level: int = 2):
     if not issue.back and pub:
         for line in [pub.get("name", "")] + pub.get("lines", []):
             sub(col, "p", text=with_gap(line))
-    col.append(disclaimer_element(issue))
+    add_disclaimer(col, issue)
     return col
 
 
+def masthead(issue: Issue) -> str:
+    """The publication's name as the cover prints it: magazine.toml's masthead, else the issue's title."""
+    return issue.magazine.get("masthead") or issue.meta.title
+
+
+def masthead_en(issue: Issue) -> str:
+    return issue.magazine.get("masthead_en") or issue.meta.subtitle
+
+
 def cover_element(issue: Issue):
-    m = issue.magazine
     cover = E("section", {"class": "cover", "id": "cover"})
-    sub(cover, "p", {"class": "masthead"}, text=m.get("masthead", issue.meta.title))
-    sub(cover, "p", {"class": "masthead-en"}, text=m.get("masthead_en", issue.meta.subtitle))
+    sub(cover, "p", {"class": "masthead"}, text=masthead(issue))
+    sub(cover, "p", {"class": "masthead-en"}, text=masthead_en(issue))
     sub(cover, "p", {"class": "issue-line"}, text=with_gap(f"{issue.meta.number}"))
     sub(cover, "p", {"class": "issue-date"}, text=with_gap(issue.meta.date_label))
     sub(cover, "p", {"class": "publisher"}, text=issue.meta.publisher)
@@ -270,7 +283,10 @@ def cover_element(issue: Issue):
 def html_document(issue: Issue, stylesheet: str, edition: str):
     """The whole issue as one XHTML document, for the PDF editions."""
     lang = issue.meta.language
-    html = E("html", {"lang": lang})
+    words = issue_words(issue)
+    # the script as a class: the faces follow it (common.css), and :lang(zh-Hant) does not match
+    # lang="zh-TW" (cssselect2 matches a tag and its longer forms, zh-Hant-TW, only)
+    html = E("html", {"lang": lang, "class": f"script-{script(lang)}"})
     html.set(XML_LANG, lang)
     head = sub(html, "head")
     sub(head, "meta", {"charset": "utf-8"})
@@ -281,15 +297,18 @@ def html_document(issue: Issue, stylesheet: str, edition: str):
     body = sub(html, "body", {"class": f"edition-{edition}"})
     body.append(cover_element(issue))
     if issue.front:
-        body.append(blocks_element("section", "front-matter", issue.front, "front"))
+        body.append(blocks_element("section", "front-matter", issue.front, "front", words))
     body.append(contents_element(issue, links=(edition != "print")))
     for s in issue.sections:
         sec = sub(body, "section", {"class": "magazine-section", "id": s.id})
-        opener = sub(sec, "header", {"class": "section-opener"})
-        sub(opener, "h1", {"class": "section-title"}, text=s.name)
+        if len(issue.sections) > 1:   # one section: no page holding only its name
+            opener = sub(sec, "header", {"class": "section-opener"})
+            sub(opener, "h1", {"class": "section-title"}, text=s.name)
         for a in s.articles:
-            sec.append(article_element(a, s.name))
-    body.append(colophon_element(issue))
+            sec.append(article_element(a, s.name, words))
+    colophon = colophon_element(issue)
+    colophon[0].set("data-bookmark", words["colophon"])    # the PDF outline names it (common.css)
+    body.append(colophon)
     return html
 
 
