@@ -15,6 +15,7 @@ from .clean import RULES, clean
 from .context import Context, switched_off
 from .errors import InputError
 from .fixes import apply_fixes
+from .glyphs import missing_glyphs
 from .model import Issue, Log
 from .read import decode, read_blocks
 from .sources import Source, load_source
@@ -77,6 +78,8 @@ def read_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, So
     with timer("read"):
         text = decode(src.raw, str(src.raw_path), log)
         blocks = read_blocks(text, log)
+    with timer("glyphs"):
+        missing_glyphs(text, log)      # what no font draws: a warning, the text unchanged
     with timer("fixes"):
         blocks = apply_fixes(blocks, src.fixes, str(src.folder / "fixes.toml"), ctx)
     with timer("clean"):

@@ -10,14 +10,13 @@ from lxml import etree, html as lxml_html
 from .errors import InputError
 from .inline import parse_inline, tidy_tex
 from .model import Cell, Heading, ListBlock, Log, Paragraph, Row, Run, Span, Table
-from .text import BREAKS, CONTROL, HAN_CHAR, code_point, han_count
+from .text import BREAKS, CONTROL, HAN_CHAR, code_point, han_count, where
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"^\s{0,3}(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])\s+(?P<text>.*)$")
 IMAGE = re.compile(r"^\s*!\[(?P<alt>[^\]]*)\]\((?P<src>[^)]*)\)\s*$")
 HTML_TABLE_START = re.compile(r"^\s*<table\b", re.I)
 DISPLAY_MATH = re.compile(r"^\s*\$\$(?P<tex>.*?)(?P<end>\$\$)?\s*$")   # $$ … $$, on one line or several
-MAX_LINES_LISTED = 10   # of the lines a control-character warning names
 
 
 def decode(data: bytes, path: str, log: Log) -> str:
@@ -63,16 +62,12 @@ def sanitise(text: str, log: Log) -> str:
                 return " "
             return ""
         lines[k] = CONTROL.sub(repl, line)
-    for ch, where in sorted(found.items()):
-        at = sorted(set(where))
-        listed = ", ".join(map(str, at[:MAX_LINES_LISTED])) + (
-            f" and {len(at) - MAX_LINES_LISTED} more" if len(at) > MAX_LINES_LISTED else "")
+    for ch, lines_of in sorted(found.items()):
+        at = sorted(set(lines_of))
         why = (" (a page or line break: read as a line break)" if ch in BREAKS
                else " (a bidirectional control: it would reverse the printed text)"
                if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" else "")
-        places = f"{len(where)} places" if len(where) > 1 else "1 place"
-        log.warn("read.control_chars", Span(at[0], at[-1]),
-                 f"{code_point(ch)} removed{why}: {places}, line{'s' if len(at) > 1 else ''} {listed}")
+        log.warn("read.control_chars", Span(at[0], at[-1]), f"{code_point(ch)} removed{why}: {where(lines_of)}")
     return "\n".join(lines)
 
 

@@ -133,12 +133,37 @@ NAMES = {"\x0b": "LINE TABULATION", "\x0c": "FORM FEED", "\r": "CARRIAGE RETURN"
 ONE_LINE = re.compile(f"[{CONTROL_CHARS}\t\n\u2028\u2029]")
 
 
+# names Python's Unicode data does not give: Tangut ideographs (an algorithmic name it
+# lacks) and the CJK extensions newer than its Unicode version (H: 15.0, I: 15.1)
+NAMED_RANGES = ((0x17000, 0x187F7, "TANGUT IDEOGRAPH-"), (0x18D00, 0x18D08, "TANGUT IDEOGRAPH-"),
+                (0x2EBF0, 0x2EE5D, "CJK UNIFIED IDEOGRAPH-"), (0x31350, 0x323AF, "CJK UNIFIED IDEOGRAPH-"))
+
+
 def code_point(ch: str) -> str:
     name = NAMES.get(ch) or unicodedata.name(ch, "")
+    p = ord(ch)
     if not name:
-        name = "noncharacter" if (ord(ch) & 0xfffe) == 0xfffe or 0xfdd0 <= ord(ch) <= 0xfdef \
-            else "control character"
-    return f"U+{ord(ch):04X} {name}"
+        name = next((f"{prefix}{p:04X}" for lo, hi, prefix in NAMED_RANGES if lo <= p <= hi), "")
+    if not name:
+        kind = unicodedata.category(ch)
+        name = ("noncharacter" if (p & 0xfffe) == 0xfffe or 0xfdd0 <= p <= 0xfdef
+                else "private-use character" if kind == "Co"
+                else f"unassigned in Unicode {unicodedata.unidata_version}" if kind == "Cn"
+                else "control character")
+    return f"U+{p:04X} {name}"
+
+
+MAX_LINES_LISTED = 10   # of the lines a warning about one character names
+
+
+def where(lines: list[int]) -> str:
+    """'1 place, line 3' or '12 places, lines 3, 5, … and 2 more': where a character
+    occurs (one entry a place, so a line may come twice), at most 10 lines named."""
+    at = sorted(set(lines))
+    listed = ", ".join(map(str, at[:MAX_LINES_LISTED])) + (
+        f" and {len(at) - MAX_LINES_LISTED} more" if len(at) > MAX_LINES_LISTED else "")
+    places = f"{len(lines)} places" if len(lines) > 1 else "1 place"
+    return f"{places}, line{'s' if len(at) > 1 else ''} {listed}"
 
 
 def check_text(value: str, path, line: int, what: str, one_line=True, limit=None) -> None:
