@@ -170,6 +170,9 @@ def _check_magazine(data: dict, path: Path) -> None:
     _check_strings(data, path)
 
 
+MAX_RAW_BYTES = 8 * 10**6    # 2 million characters of UTF-32 at most (read.MAX_TEXT)
+
+
 def load_source(folder: Path) -> Source:
     folder = Path(folder)
     if not folder.is_dir():
@@ -177,6 +180,10 @@ def load_source(folder: Path) -> Source:
     raw_path = folder / "raw.md"
     if not raw_path.is_file():
         raise InputError(raw_path, 0, "missing: the extracted text of the issue")
+    size = raw_path.stat().st_size
+    if size > MAX_RAW_BYTES:     # not read: the text limit (read.MAX_TEXT) is passed anyway
+        raise InputError(raw_path, 1, f"{size / 1e6:,.0f} MB: far more text than one build sets "
+                         f"(at most {MAX_RAW_BYTES // 10**6} MB); split it into several issues")
     issue_path = folder / "issue.toml"
     if not issue_path.is_file():
         raise InputError(issue_path, 0, "missing: the issue's metadata (id, title, date, …)")

@@ -14,6 +14,7 @@ rules` lists them in order.
     headings   sub-headings the extractor left unmarked
     join       texts cut at page and column breaks (evidence: junction)
     lists      split lists, numbers written into items
+    paragraphs a paragraph far longer than any real one is set as several
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from .figures import captions, image_text, stranded_text
 from .headings import numbered_titles, parallel_titles
 from .join import join_page_breaks, warn_unjoined
 from .lists import merge_lists, numbered_items
+from .paragraphs import long_paragraph
 from .noise import drop_disclaimer, image_descriptions, redaction_marks, running_heads, screenshot_text
 from .style import fullwidth_punctuation, han_latin_spacing, language_tags
 
@@ -52,6 +54,9 @@ RULES = Ruler("clean", (
     # after joins: a cut item's tail no longer splits its list
     ("merge_lists", merge_lists, "list items split by blank lines become one list"),
     ("numbered_items", numbered_items, "`- 1、…` items are an ordered list, the number moves into it"),
+    # last: what the joins made may be long too
+    ("long_paragraph", long_paragraph,
+     "a paragraph of more than 6,000 characters is broken at sentence ends, with a warning"),
 ))
 
 
