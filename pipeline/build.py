@@ -78,14 +78,14 @@ def read_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, So
     with timer("read"):
         text = decode(src.raw, str(src.raw_path), log)
         blocks = read_blocks(text, log)
-    with timer("glyphs"):
-        missing_glyphs(text, log)      # what no font draws: a warning, the text unchanged
     with timer("fixes"):
         blocks = apply_fixes(blocks, src.fixes, str(src.folder / "fixes.toml"), ctx)
     with timer("clean"):
         blocks = clean(blocks, ctx)
     with timer("tables"):
         blocks = table_stage.tables(blocks, ctx)
+    with timer("glyphs"):   # what no font draws: a warning, the text unchanged
+        missing_glyphs(text, log, kept="\n".join(b.text for b in blocks))
     with timer("structure"):
         issue = structure.build_issue(blocks, src.meta, src.magazine, ctx)
     return issue, log, src, text

@@ -80,15 +80,17 @@ def without_glyph(text: str, can: frozenset[int]) -> set[str]:
             if (ord(ch) not in can or ch in BOXED or private_use(ch)) and not NOT_DRAWN.match(ch)}
 
 
-def missing_glyphs(text: str, log: Log) -> None:
-    """One warning per character of the decoded raw text that no font can draw
-    (or that is private use), naming its raw lines.  The text is not changed."""
+def missing_glyphs(text: str, log: Log, kept: str | None = None) -> None:
+    """One warning per character that no font can draw (or that is private use),
+    naming its lines in the decoded raw `text`.  Only the characters still in
+    `kept` (the text of the blocks after fixes and clean-up, when given) count:
+    one an editor's fix or a rule replaced needs no warning.  Nothing is changed."""
     can = drawable()
     if can is None:
         log.warn(RULE, None, "fontconfig's fc-list was not found, so characters that no font can "
                  "draw (they print as empty boxes) were not looked for")
         return
-    missing = without_glyph(text, can)
+    missing = without_glyph(text if kept is None else kept, can)
     if not missing:
         return
     found: dict[str, list[int]] = {ch: [] for ch in missing}

@@ -180,3 +180,16 @@ def cmap_of(family):
     path, index = subprocess.run(["fc-match", "-f", "%{file}\t%{index}", family],
                                  capture_output=True, text=True, check=True).stdout.split("\t")
     return TTFont(path, fontNumber=int(index), lazy=True)["cmap"].getBestCmap()
+
+
+def test_a_character_an_editor_replaced_or_a_rule_mapped_needs_no_warning(tmp_path, capsys):
+    """The warning counts what is left after fixes and clean-up: a Tangut character
+    an editor replaced, or a Symbol-font code the symbol_font rule read, is no box."""
+    line = GOOD.count("\n") + 2
+    raw = GOOD + f"\n西夏文{TANGUT}字，不等式 4\uf03cm。\n"
+    fixes = f'[[fix]]\nlines = "{line}"\nexpect = "文{TANGUT}字"\naction = "replace"\ntext = "文（图）字"\n'
+    ws = build(capsys, make_issue(tmp_path, raw, fixes=fixes), tmp_path / "o")
+    assert not [w for w in ws if w["rule"] == RULE], ws
+    assert "4&lt;m" in epub_text(tmp_path / "o")
+    ws = build(capsys, make_issue(tmp_path / "unfixed", raw), tmp_path / "o2")
+    assert [w["message"].split(":")[0] for w in ws if w["rule"] == RULE] == ["U+17000 TANGUT IDEOGRAPH-17000"]

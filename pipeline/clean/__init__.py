@@ -6,6 +6,7 @@ explicit fields of `Context` (`cuts`, `unjoined`).  An editor switches rules
 off by name (`[clean] disable = [...]` in fixes.toml); `python -m pipeline
 rules` lists them in order.
 
+    symbols    Symbol-font codes become the signs they stand for
     formulas   TeX no maths library reads is shown as code
     noise      text that is not the magazine's (disclaimer copies, image
                descriptions, redaction marks, screenshots, running heads)
@@ -26,10 +27,13 @@ from .headings import numbered_titles, parallel_titles
 from .join import join_page_breaks, warn_unjoined
 from .lists import merge_lists, numbered_items
 from .paragraphs import long_paragraph
+from .symbols import symbol_font
 from .noise import drop_disclaimer, image_descriptions, redaction_marks, running_heads, screenshot_text
 from .style import fullwidth_punctuation, han_latin_spacing, language_tags
 
 RULES = Ruler("clean", (
+    ("symbol_font", symbol_font,
+     "Symbol and Wingdings codes an extractor left (U+F020–U+F0FF) become the signs the font drew"),
     ("unreadable_formulas", unreadable_formulas,
      "a formula no maths library reads is named in the report (it is shown as its TeX)"),
     ("drop_disclaimer", drop_disclaimer,
