@@ -8,7 +8,7 @@ SOURCES := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*.toml styles/*) 
            $(wildcard sources/$(ISSUE)/*)
 EDITIONS := $(OUT)/$(ISSUE).pdf $(OUT)/$(ISSUE)-print.pdf $(OUT)/$(ISSUE).epub
 
-.PHONY: all setup pdf epub test check bench clean preview all-issues ace screenshots
+.PHONY: all setup pdf epub test check bench clean preview all-issues ace screenshots corpus
 .DELETE_ON_ERROR:
 
 all: setup $(OUT)/report.json
@@ -42,6 +42,10 @@ pdf epub: setup $(OUT)/report.json
 
 test: setup
 	$(PY) -m pytest -q
+
+# every document of ../shared/corpus built as a new user would, and the structure found
+corpus: setup
+	$(PY) tools/corpus.py
 
 # DAISY Ace for `make check` only (not `make test`, not CI): its Puppeteer runner, driving the
 # Debian Chromium; no Chromium or Electron download.  node_modules/ is git-ignored.

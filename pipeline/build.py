@@ -17,7 +17,7 @@ from .errors import InputError
 from .fixes import apply_fixes
 from .glyphs import missing_glyphs
 from .model import Issue, Log
-from .read import decode, read_blocks
+from .read import decode, read_blocks, source_lines
 from .sources import Source, load_source
 
 FORMATS = ("screen", "print", "epub")
@@ -78,6 +78,7 @@ def read_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, So
     with timer("read"):
         text = decode(src.raw, str(src.raw_path), log)
         blocks = read_blocks(text, log)
+        ctx.source = source_lines(text)
     with timer("fixes"):
         blocks = apply_fixes(blocks, src.fixes, str(src.folder / "fixes.toml"), ctx)
     with timer("clean"):

@@ -273,10 +273,14 @@ def _int(value) -> int:
         return 1
 
 
+def source_lines(text: str) -> list[str]:
+    """The raw text's lines, numbered as the blocks' spans count them (from 1)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def read_blocks(text: str, log: Log):
     """Split the text into blocks.  Returns a list of blocks."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    lines = source_lines(text)
     blocks = []
     i = 0
     n = len(lines)

@@ -1,6 +1,6 @@
 """structure: the printed contents page decides which articles exist.
 
-Reads the contents page (目录 / CONTENTS) into sections and entries, finds each
+Reads the contents page (contents.py) into sections and entries, finds each
 entry's start in the body, cuts the body into articles, and separates front
 matter (before the contents) and the colophon (at the end).  Nothing of one
 issue is named here: section names come from the contents page itself.
@@ -10,25 +10,13 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
-
+from .contents import Entry, find_contents
 from .context import Context, Decisions
 from .text import FULL_WIDTH, HAN, all_bold
 from .model import (Article, Block, Heading, Issue, ListBlock, Meta, Paragraph, Section,
                     Span, plain)
 
-CONTENTS_HEAD = re.compile(r"^\s*(目\s*录|contents)\s*$", re.I)
-ENTRY = re.compile(r"^\s*[▲△▶►•●■◆\-]?\s*(?P<title>.+?)\s*[—–\-…\.·]{1,}\s*(?P<page>\d{1,3})\s*$")
-SECTION_MARK = re.compile(r"^\s*[•●■◆▲·]\s*")
 ATTRIBUTION = re.compile(r"^\s*[（(]\s*(来源|來源|source)\s*[:：]\s*(?P<src>.+?)\s*[)）]\s*$", re.I)
-
-
-@dataclass
-class Entry:
-    section: str
-    title: str
-    page: int
-    span: Span
 
 
 # what this stage decides, each by a name an editor can switch off ([structure] disable)
@@ -62,46 +50,14 @@ MATCH = 0.8
 
 
 def house_title(title: str) -> str:
-    """Contents titles in house punctuation: full-width in Chinese context."""
+    """Contents titles in house punctuation: full-width in Chinese context (a
+    title with Han characters); a title all in Latin script keeps its own."""
+    if not re.search(rf"[{HAN}]", title):
+        return title.strip()
     t = re.sub(r"\s*([,:!?;])\s*", lambda m: FULL_WIDTH[m.group(1)], title)
     # keep half-width between digits (e.g. "4:3", "1,000")
     t = re.sub(r"(?<=[0-9])([，：；])(?=[0-9])", lambda m: {"，": ",", "：": ":", "；": ";"}[m.group(1)], t)
     return t.strip()
-
-
-def find_contents(blocks: list[Block], known_sections=()):
-    """Index of the contents heading and the index just after the contents, plus entries."""
-    for i, b in enumerate(blocks):
-        if isinstance(b, Heading) and CONTENTS_HEAD.match(b.text):
-            break
-    else:
-        return None
-    entries: list[Entry] = []
-    section = ""
-    j = i + 1
-    while j < len(blocks):
-        b = blocks[j]
-        if isinstance(b, Heading):
-            if CONTENTS_HEAD.match(b.text):
-                j += 1
-                continue
-            if SECTION_MARK.match(b.text) or b.text.strip() in known_sections:
-                section = SECTION_MARK.sub("", b.text).strip()
-                j += 1
-                continue
-            break
-        if isinstance(b, ListBlock):
-            for item in b.items:
-                m = ENTRY.match(plain(item))
-                if m:
-                    entries.append(Entry(section, m.group("title").strip(), int(m.group("page")), b.span))
-            j += 1
-            continue
-        if isinstance(b, Paragraph):
-            j += 1        # notes on the contents page (the disclaimer is taken by clean)
-            continue
-        break
-    return i, j, entries
 
 
 def _heading_text(b: Block) -> str | None:
@@ -244,13 +200,30 @@ def find_colophon(body: list[Block], magazine: dict) -> int:
     return len(body)
 
 
+def locate_groups(body: list[Block], found, starts: list[int | None]) -> dict[int, str]:
+    """Body indexes of the headings that open the contents page's sections
+    (`A. STRATEGIC CONTEXT`, `第一章 绪论`): each stands before its first article."""
+    opens: dict[int, str] = {}
+    for g in found.groups:
+        first = next((n for n, e in enumerate(found.entries) if e.section == g.title and starts[n] is not None), None)
+        if first is None:
+            continue
+        begin = next((s + 1 for s in reversed(starts[:first]) if s is not None), 0)
+        for k in range(starts[first] - 1, begin - 1, -1):
+            t = _heading_text(body[k])
+            if t is not None and title_similarity(t, g.title) >= MATCH:
+                opens[k] = g.title
+                break
+    return opens
+
+
 def build_issue(blocks: list[Block], meta: Meta, magazine: dict, ctx: Context) -> Issue:
     issue = Issue(meta=meta, magazine=magazine, disclaimer=magazine.get("disclaimer", ""))
-    found = find_contents(blocks, magazine.get("sections", []))
-    if not found or not found[2]:
+    found = find_contents(blocks, magazine.get("sections", []), ctx.source)
+    if not found or not found.entries:
         ctx.log.warn("structure.contents", None, "no contents page found: articles are taken from the top-level headings")
         return _issue_without_contents(blocks, issue, ctx)
-    head, after, entries = found
+    head, after, entries = found.head, found.after, found.entries
     # the contents page itself is regenerated from the model
     for b in blocks[head:after]:
         ctx.log.drop("structure.contents", b.span, b.text, "printed contents page; regenerated from the model")
@@ -269,20 +242,37 @@ def build_issue(blocks: list[Block], meta: Meta, magazine: dict, ctx: Context) -
         issue.front = front + issue.front
         issue.back = body_back
         return issue
-    sections: dict[str, Section] = {}
-    located = [(s, e) for s, e in zip(starts, entries) if s is not None]
     for e, s in zip(entries, starts):
         if s is None:
             ctx.log.warn("structure.unmatched_entry", e.span, f"contents entry with no article in the body: {e.title}")
-    if located and located[0][0] > 0:
-        for b in body[:located[0][0]]:
+    opens = locate_groups(body, found, starts)
+    for k, name in opens.items():
+        ctx.log.change("structure.section_heading", body[k].span, body[k].text,
+                       f"opens the section 《{house_title(name)}》", stage="structure")
+    # an article runs to the next article or the next section's heading; the text
+    # between a section's heading and its first article is an article of that name
+    located = sorted([(s, e) for s, e in zip(starts, entries) if s is not None]
+                     + [(k, None) for k in opens], key=lambda x: x[0])
+    first = located[0][0]
+    if first > 0:
+        for b in body[:first]:
             ctx.log.warn("structure.before_first_article", b.span, "text between the contents and the first article, kept in front matter")
-        issue.front += body[:located[0][0]]
+        issue.front += body[:first]
+    sections: list[Section] = []
+    n_art = 0
     for n, (s, e) in enumerate(located):
         end = located[n + 1][0] if n + 1 < len(located) else len(body)
         content = body[s + 1:end]
         heading = body[s]
-        if normalize_title(heading.text) != normalize_title(e.title):
+        if e is None:                  # a section's heading: its introduction, if it has one
+            if not content:
+                continue
+            name = opens[s]
+            e = Entry(name, name, next((g.page for g in found.groups if g.title == name), None), heading.span)
+            ctx.log.warn("structure.section_text", heading.span,
+                         f"text under the section heading 《{house_title(name)}》, before its first article: "
+                         "set as an article of that name")
+        elif normalize_title(heading.text) != normalize_title(e.title):
             ctx.log.change("title_from_contents", heading.span, heading.text, house_title(e.title), stage="structure")
         for b in content:
             if isinstance(b, Heading) and b.level <= 2:
@@ -291,14 +281,17 @@ def build_issue(blocks: list[Block], meta: Meta, magazine: dict, ctx: Context) -
                                f"sub-heading of 《{house_title(e.title)}》 (no contents entry names it)",
                                stage="structure")
         content, source = _article_body(content, ctx)
-        sec = sections.get(e.section)
-        if sec is None:
-            sec = sections[e.section] = Section(id=f"s{len(sections) + 1:02d}", name=e.section)
-        art = Article(id=f"a{n + 1:02d}", title=house_title(e.title), section=e.section, blocks=content,
+        # a new section wherever the name changes: articles outside any section (a preface,
+        # the annexes) stay where they stand, between the sections around them
+        if not sections or sections[-1].name != house_title(e.section):
+            sections.append(Section(id=f"s{len(sections) + 1:02d}", name=house_title(e.section)))
+        sec = sections[-1]
+        n_art += 1
+        art = Article(id=f"a{n_art:02d}", title=house_title(e.title), section=sec.name, blocks=content,
                       printed_page=e.page, source=source,
                       span=Span(heading.span.start, (content[-1].span.end if content else heading.span.end)))
         sec.articles.append(art)
-    issue.sections = list(sections.values())
+    issue.sections = sections
     return issue
 
 

@@ -361,3 +361,9 @@ def test_english_and_traditional_text_is_tagged_with_its_language():
     assert [getattr(b, "lang", None) for b in blocks] == [None, "en", "en", "zh-Hant", "ja"]
     # each item's block (merged into one list later), the English line, the Traditional one
     assert sum(c.rule == "language_tags" for c in log.changes) == 4
+
+
+def test_numbered_lists_are_merged_only_where_the_numbers_run_on():
+    from helpers import run_rules
+    blocks, _ = run_rules("1. 甲\n\n2. 乙\n\n1. 丙\n\n2. 丁", only=["merge_lists"])
+    assert [(b.start, b.text) for b in blocks] == [(1, "甲\n乙"), (1, "丙\n丁")]

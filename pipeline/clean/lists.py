@@ -8,12 +8,14 @@ from ..text import delete, edit_runs
 
 
 def merge_lists(blocks, ctx):
-    """List items split by blank lines become one list."""
+    """List items split by blank lines become one list; numbered items only
+    where the numbers run on (a list that starts again at 1 is a new list)."""
     out = []
     for b in blocks:
         prev = out[-1] if out else None
         if (isinstance(b, ListBlock) and isinstance(prev, ListBlock)
-                and prev.ordered == b.ordered):
+                and prev.ordered == b.ordered
+                and (not b.ordered or b.start == prev.start + len(prev.items))):
             prev.items.extend(b.items)
             prev.span = prev.span.merge(b.span)
             continue

@@ -149,10 +149,12 @@ def _nav(issue: Issue, pages: list[tuple[str, str]]) -> list:
     li = sub(ol, "li")
     sub(li, "a", {"href": "contents.xhtml"}, text=words["contents"])
     for s in issue.sections:
-        li = sub(ol, "li")
-        first = s.articles[0].id if s.articles else None
-        sub(li, "a", {"href": f"{first}.xhtml"}, text=s.name)
-        sol = sub(li, "ol")
+        sol = ol                       # articles outside any section stand at the top level
+        if s.name:
+            li = sub(ol, "li")
+            first = s.articles[0].id if s.articles else None
+            sub(li, "a", {"href": f"{first}.xhtml"}, text=s.name)
+            sol = sub(li, "ol")
         for a in s.articles:
             sub(sub(sol, "li"), "a", {"href": f"{a.id}.xhtml"}, text=a.title)
     li = sub(ol, "li")

@@ -193,7 +193,10 @@ def tables_by_id(issue: Issue) -> dict[str, Table]:
 def article_element(a: Article, section_name: str, words: dict, heading_level: int = 2):
     art = E("article", {"id": a.id, "class": "article"})
     header = sub(art, "header", {"class": "article-head"})
-    sub(header, "p", {"class": "section-label"}, text=section_name)
+    if section_name:
+        sub(header, "p", {"class": "section-label"}, text=section_name)
+    else:       # an article outside any section (an annex): no label, and no running head left over
+        header.set("data-section", "")
     h = sub(header, f"h{heading_level}", {"class": "article-title"})
     _append_text(h, with_gap(a.title))
     body = sub(art, "div", {"class": "article-body"})
@@ -231,7 +234,8 @@ def contents_element(issue: Issue, href=lambda a: f"#{a.id}", links=True, page_n
         sub(nav, "p", {"class": "contents-subtitle"}, text=words["contents_subtitle"])
     for s in issue.sections:
         sec = sub(nav, "section", {"class": "contents-section"})
-        sub(sec, "h2", text=s.name)
+        if s.name:
+            sub(sec, "h2", text=s.name)
         ol = sub(sec, "ol")
         for a in s.articles:
             li = sub(ol, "li")
@@ -301,7 +305,7 @@ def html_document(issue: Issue, stylesheet: str, edition: str):
     body.append(contents_element(issue, links=(edition != "print")))
     for s in issue.sections:
         sec = sub(body, "section", {"class": "magazine-section", "id": s.id})
-        if len(issue.sections) > 1:   # one section: no page holding only its name
+        if len(issue.sections) > 1 and s.name:   # one section: no page holding only its name
             opener = sub(sec, "header", {"class": "section-opener"})
             sub(opener, "h1", {"class": "section-title"}, text=s.name)
         for a in s.articles:
