@@ -179,15 +179,21 @@ def _xmp(reader: PdfReader) -> str:
     return meta.get_object().get_data().decode("utf-8", "replace") if meta else ""
 
 
-def _sc_faces(edition, fonts):
-    """Simplified Chinese is set in the SC faces; JP faces only for lang="ja" parts
-    (fontconfig's default JP face for generic families would show here as the
-    only CJK face)."""
-    sc = [k for k in fonts if "CJK-SC" in k]
-    other = [k for k in fonts if re.search(r"CJK-(JP|TC|KR|HK)", k)]
-    # other faces are right for parts tagged zh-Hant / ja (tables, quoted documents)
-    return (f"{edition}: Chinese set in Noto CJK SC faces", bool(sc),
-            f"SC: {len(sc)}; other CJK faces (tagged parts): {', '.join(other) or 'none'}")
+def _cjk_faces(edition, fonts, reader):
+    """The body is set in the Noto CJK face of the document's language (/Lang:
+    SC for zh-CN, TC for zh-TW and zh-HK, JP, KR); other CJK faces only for
+    parts tagged in another language (a quoted Traditional document, a table).
+    A document in a Latin-script language needs no CJK face."""
+    from .render.words import face, script
+    lang = str(reader.trailer["/Root"].get("/Lang") or "zh-CN")
+    want = face(lang)
+    body = [k for k in fonts if f"CJK-{want}" in k or f"CJK{want}" in k]
+    other = [k for k in fonts if "CJK" in k and k not in body]
+    if script(lang) == "Latn":
+        cjk = [k for k in fonts if "CJK" in k]
+        return (f"{edition}: no CJK face needed ({lang})", True, f"CJK faces: {', '.join(cjk) or 'none'}")
+    return (f"{edition}: {lang} set in Noto CJK {want} faces", bool(body),
+            f"{want}: {len(body)}; other CJK faces (tagged parts): {', '.join(other) or 'none'}")
 
 
 def check_print_pdf(path: Path):
@@ -217,7 +223,7 @@ def check_print_pdf(path: Path):
     fonts = _fonts(r)
     res.append(("print: every font embedded", all(fonts.values()),
                 ", ".join(k for k, v in fonts.items() if not v) or f"{len(fonts)} fonts"))
-    res.append(_sc_faces("print", fonts))
+    res.append(_cjk_faces("print", fonts, r))
     links = _links(r)
     res.append(("print: no link annotations", not links, f"{len(links)} links"))
     # PDF/X-4 allows live transparency; what preflights reject (WeasyPrint
@@ -288,7 +294,7 @@ def check_screen_pdf(path: Path, report: dict | None):
     fonts = _fonts(r)
     res.append(("screen: every font embedded", all(fonts.values()),
                 ", ".join(k for k, v in fonts.items() if not v) or f"{len(fonts)} fonts"))
-    res.append(_sc_faces("screen", fonts))
+    res.append(_cjk_faces("screen", fonts, r))
     xmp = _xmp(r)
     res.append(("screen: PDF/UA identification", "pdfuaid" in xmp, ""))
     root = r.trailer["/Root"]

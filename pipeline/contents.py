@@ -49,7 +49,7 @@ KINDS = (
     ("han", re.compile(rf"^[{HAN_NUM}]+[、.．]")),
     ("han_paren", re.compile(rf"^[（(][{HAN_NUM}]+[)）]")),
     ("decimal", re.compile(r"^\d+[.．]\d+")),
-    ("number", re.compile(r"^\d{1,3}(?:[.．、)）]|\s)")),
+    ("number", re.compile(r"^(\d{1,3}(?:[.．、)）]|\s)|0\d(?!\d))")),     # 3. / 3、 / 01 (zero-padded: 01题型)
     ("number_paren", re.compile(r"^[（(]\d{1,3}[)）]")),
 )
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from .contents import Entry, find_contents
+from collections import Counter
+
+from .contents import Entry, find_contents, kind_of
 from .context import Context, Decisions
 from .text import FULL_WIDTH, HAN, all_bold
 from .model import (Article, Block, Heading, Issue, ListBlock, Meta, Paragraph, Section,
@@ -221,7 +223,6 @@ def build_issue(blocks: list[Block], meta: Meta, magazine: dict, ctx: Context) -
     issue = Issue(meta=meta, magazine=magazine, disclaimer=magazine.get("disclaimer", ""))
     found = find_contents(blocks, magazine.get("sections", []), ctx.source)
     if not found or not found.entries:
-        ctx.log.warn("structure.contents", None, "no contents page found: articles are taken from the top-level headings")
         return _issue_without_contents(blocks, issue, ctx)
     head, after, entries = found.head, found.after, found.entries
     # the contents page itself is regenerated from the model
@@ -235,10 +236,8 @@ def build_issue(blocks: list[Block], meta: Meta, magazine: dict, ctx: Context) -
 
     starts = locate_articles(body, entries, ctx)
     if all(s is None for s in starts):
-        ctx.log.warn("structure.contents", None, "no contents entry matches a heading of the body: "
-                     "articles are taken from the top-level headings")
         front = issue.front
-        issue = _issue_without_contents(body, issue, ctx)
+        issue = _issue_without_contents(body, issue, ctx, "no contents entry matches a heading of the body")
         issue.front = front + issue.front
         issue.back = body_back
         return issue
@@ -295,24 +294,47 @@ def build_issue(blocks: list[Block], meta: Meta, magazine: dict, ctx: Context) -
     return issue
 
 
-def _issue_without_contents(blocks, issue, ctx):
-    issue.has_contents = False
-    heads = [b for b in blocks if isinstance(b, Heading)]
+def _article_starts(blocks: list[Block]) -> tuple[list[int], str]:
+    """Where articles start in a text without a contents page, and how that was
+    decided.  Headings of several levels: the outermost level.  All at one
+    level (as MinerU writes them): the outermost numbering that two or more of
+    them share, the first to appear (第一章, A., 一、, 01) — the others are sub-headings; no
+    numbering at all: the text is one article."""
+    heads = [(k, b) for k, b in enumerate(blocks) if isinstance(b, Heading)]
     if not heads:
-        ctx.log.warn("structure.no_headings", None, "no headings: the whole text is one article")
-        sec = Section("s01", issue.meta.title)
-        sec.articles.append(Article("a01", issue.meta.title, sec.name, blocks=blocks))
-        issue.sections = [sec]
-        return issue
-    top = min(h.level for h in heads)
-    idx = [k for k, b in enumerate(blocks) if isinstance(b, Heading) and b.level == top]
-    issue.front = blocks[:idx[0]]
+        return [], "no headings"
+    levels = {b.level for _, b in heads}
+    if len(levels) > 1:
+        top = min(levels)
+        return [k for k, b in heads if b.level == top], "the top-level headings"
+    kinds = Counter(kind_of(b.text) for _, b in heads)
+    # the numbering that opens the text is the outermost: 01 before the 一、 inside it
+    outer = next((kind_of(b.text) for _, b in heads if kind_of(b.text) and kinds[kind_of(b.text)] >= 2), None)
+    if outer is None:
+        return [], "no numbered headings"
+    return [k for k, b in heads if kind_of(b.text) == outer], f"the headings numbered as {outer}s"
+
+
+def _issue_without_contents(blocks, issue, ctx, why="no contents page found"):
+    issue.has_contents = False
     sec = Section("s01", issue.meta.title)
-    for n, k in enumerate(idx):
-        end = idx[n + 1] if n + 1 < len(idx) else len(blocks)
-        content = blocks[k + 1:end]
+    issue.sections = [sec]
+    starts, how = _article_starts(blocks)
+    if not starts:
+        # one article: the issue's title, or the document's own where it opens the text
+        title, content, span = issue.meta.title, blocks, (blocks[0].span if blocks else None)
+        if blocks and isinstance(blocks[0], Heading) and title_similarity(blocks[0].text, title) >= MATCH:
+            title, content = blocks[0].text, blocks[1:]
+        ctx.log.warn("structure.contents", None, f"{why}, {how}: the whole text is one article, "
+                     "its headings sub-headings")
         content, source = _article_body(content, ctx)
+        sec.articles.append(Article("a01", title, sec.name, blocks=content, source=source, span=span))
+        return issue
+    ctx.log.warn("structure.contents", None, f"{why}: articles are taken from {how} ({len(starts)})")
+    issue.front = blocks[:starts[0]]
+    for n, k in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(blocks)
+        content, source = _article_body(blocks[k + 1:end], ctx)
         sec.articles.append(Article(f"a{n + 1:02d}", blocks[k].text, sec.name, blocks=content, source=source,
                                     span=blocks[k].span))
-    issue.sections = [sec]
     return issue

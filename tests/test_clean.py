@@ -367,3 +367,39 @@ def test_numbered_lists_are_merged_only_where_the_numbers_run_on():
     from helpers import run_rules
     blocks, _ = run_rules("1. 甲\n\n2. 乙\n\n1. 丙\n\n2. 丁", only=["merge_lists"])
     assert [(b.start, b.text) for b in blocks] == [(1, "甲\n乙"), (1, "丙\n丁")]
+
+
+def _pages(n, footer):
+    """n pages of a text, each ending in the footer the PDF printed (numbered where it has {k})."""
+    return "\n\n".join(f"第{k}段正文，讲的是第{k}件事。\n\n" + footer.format(k=k, n=n) for k in range(1, n + 1))
+
+
+def test_a_footer_or_watermark_repeated_page_after_page_goes_with_a_report_entry():
+    from helpers import run_rules
+    blocks, log = run_rules(_pages(5, "资料整理【某某店铺：向阳】"), only=["repeated_lines"])
+    assert [b.text for b in blocks] == [f"第{k}段正文，讲的是第{k}件事。" for k in range(1, 6)]
+    assert [d.text for d in log.drops] == ["资料整理【某某店铺：向阳】"] * 5
+
+
+def test_a_page_counter_is_furniture_whatever_its_numbers():
+    from helpers import run_rules
+    blocks, log = run_rules(_pages(4, "第{k}頁，共計{n}頁"), only=["repeated_lines"])
+    assert len(blocks) == 4 and not any("頁" in b.text for b in blocks)
+    assert [d.text for d in log.drops] == ["第1頁，共計4頁", "第2頁，共計4頁", "第3頁，共計4頁", "第4頁，共計4頁"]
+
+
+def test_furniture_glued_to_the_text_is_taken_off_and_a_line_inside_a_paragraph_too():
+    from helpers import run_rules
+    text = _pages(3, "资料整理【某某店铺：向阳】") + "\n\n最后一页，求最小值资料整理【某某店铺：向阳】\n\n甲行  \n资料整理【某某店铺：向阳】  \n乙行"
+    blocks, log = run_rules(text, only=["repeated_lines"])
+    assert [b.text for b in blocks][-2:] == ["最后一页，求最小值", "甲行\n乙行"]
+    assert len(log.drops) == 5
+
+
+def test_lines_that_repeat_for_a_reason_stay():
+    from helpers import run_rules
+    # articles that share a source; a label repeated close together (in one table's worth of text)
+    text = (_pages(3, "（来源：半导体行业观察）") + "\n\n截至12月31日止年度\n\n一\n\n截至12月31日止年度\n\n二\n\n截至12月31日止年度"
+            + "\n\n" + "\n\n".join(f"后文第{k}段。" for k in range(30)))
+    blocks, log = run_rules(text, only=["repeated_lines"])
+    assert not log.drops

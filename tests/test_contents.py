@@ -92,9 +92,9 @@ def test_prose_ending_in_a_number_is_no_contents_page():
 
 
 def test_numbering_kinds():
-    assert [kind_of(t) for t in ("第一章 绪论", "第3单元 图形", "A. Context", "Annex 4: Costs", "一、背景",
+    assert [kind_of(t) for t in ("第一章 绪论", "第3单元 图形", "A. Context", "Annex 4: Costs", "一、背景", "01题型·解读",
                                   "（二）方法", "2.1 数据", "3. 结果", "(4) 讨论", "参考文献")] == \
-        ["chapter", "chapter", "letter", "annex", "han", "han_paren", "decimal", "number", "number_paren", None]
+        ["chapter", "chapter", "letter", "annex", "han", "number", "han_paren", "decimal", "number", "number_paren", None]
 
 
 def test_the_model_takes_sections_from_the_outline_and_keeps_text_under_a_section_heading():

@@ -228,3 +228,19 @@ def test_one_section_pdf_has_no_page_of_its_name_alone(tmp_path):
     # a page holding only a section's name (and no folio: the opener has none)
     assert [p for p in pages["one"] if p in MAGAZINE["sections"]] == []
     assert [p for p in pages["two"] if p in MAGAZINE["sections"]] == MAGAZINE["sections"]
+
+
+@pytest.mark.slow
+def test_the_checker_wants_the_face_of_the_documents_language(tmp_path):
+    # a zh-TW issue is set in the TC faces, and `check` asks for them, not for SC
+    from pypdf import PdfReader
+    from pipeline.check import _cjk_faces, _fonts
+    folder = make_issue(tmp_path, "# 產業動態\n\n臺灣半導體產業的發展，與國際市場緊密相連。\n",
+                        issue_toml=issue_toml(language="zh-TW"))
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--formats", "screen",
+                           "--out", str(tmp_path / "o")], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    reader = PdfReader(tmp_path / "o" / "test-01.pdf")
+    name, ok, detail = _cjk_faces("screen", _fonts(reader), reader)
+    assert ok and "TC" in name, detail
+    assert not any("CJK-SC" in k for k in _fonts(reader)), detail

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from pipeline.clean import clean
 from pipeline.context import Context
-from pipeline.model import Log, Meta
+from pipeline.model import Heading, Log, Meta
 from pipeline.read import read_blocks
 from pipeline.structure import build_issue, house_title, title_similarity
 
@@ -90,9 +90,29 @@ def test_contents_drives_articles_despite_wording_and_duplicates():
 
 
 def test_no_contents_page_builds_from_top_headings_with_a_warning():
-    issue, log = structure("# 甲\n\n正文。\n\n# 乙\n\n正文。\n")
+    issue, log = structure("# 甲\n\n正文。\n\n## 甲一\n\n正文。\n\n# 乙\n\n正文。\n")
     assert [a.title for a in issue.articles] == ["甲", "乙"]
     assert any(w.rule == "structure.contents" for w in log.warnings)
+
+
+def test_flat_headings_without_contents_take_articles_from_their_outermost_numbering():
+    # as MinerU writes them: every heading at `#`; the document's title, then 一、二、 with 1. 2. under them
+    issue, log = structure("# 七年级练习\n\n# 一、选择题\n\n# 1. 第一题\n\n题。\n\n# 2. 第二题\n\n题。\n\n"
+                           "# 二、填空题\n\n# 1. 第一题\n\n题。\n")
+    assert [a.title for a in issue.articles] == ["一、选择题", "二、填空题"]
+    assert [b.text for b in issue.front] == ["七年级练习"]
+    assert [b.text for b in issue.articles[0].blocks if isinstance(b, Heading)] == ["1. 第一题", "2. 第二题"]
+
+
+def test_flat_unnumbered_headings_without_contents_are_one_article():
+    # a research note: sidebar labels and the note's sections, all at `#`, none numbered
+    issue, log = structure("# 证券分析师\n\n张三 资格编号：S01\n\n# 研究助理\n\n李四\n\n"
+                           "# 公司点评：扩产金刚线\n\n# 投资要点\n\n事件：公司拟投资。\n\n# 法律声明\n\n本报告仅供参考。\n")
+    assert [a.title for a in issue.articles] == [META.title]
+    assert [b.text for b in issue.articles[0].blocks if isinstance(b, Heading)] == \
+        ["证券分析师", "研究助理", "公司点评：扩产金刚线", "投资要点", "法律声明"]
+    assert [w.message for w in log.warnings if w.rule == "structure.contents"] == [
+        "no contents page found, no numbered headings: the whole text is one article, its headings sub-headings"]
 
 
 def test_title_helpers():

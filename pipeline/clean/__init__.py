@@ -28,7 +28,8 @@ from .join import join_page_breaks, warn_unjoined
 from .lists import merge_lists, numbered_items
 from .paragraphs import long_paragraph
 from .symbols import symbol_font
-from .noise import drop_disclaimer, image_descriptions, redaction_marks, running_heads, screenshot_text
+from .noise import (drop_disclaimer, image_descriptions, redaction_marks, repeated_lines, running_heads,
+                    screenshot_text)
 from .style import fullwidth_punctuation, han_latin_spacing, language_tags
 
 RULES = Ruler("clean", (
@@ -43,6 +44,8 @@ RULES = Ruler("clean", (
     ("redaction_marks", redaction_marks, "lines of nothing but redaction marks ([編纂]) go"),
     ("screenshot_text", screenshot_text, "a web page's navigation bar or breadcrumb from a screenshot goes"),
     ("running_heads", running_heads, "the magazine's or a section's name alone amid an article is a running head"),
+    ("repeated_lines", repeated_lines,
+     "a line repeated alone on page after page (footer, watermark, page counter) is page furniture"),
     ("captions", captions, "photo and figure captions (▲ …, 图1 …, Fig. 1) are captions"),
     ("image_text", image_text, "text that stood inside a chart, slide or document image is set apart"),
     ("fullwidth_punctuation", fullwidth_punctuation, "half-width punctuation in Chinese becomes full width"),

@@ -6,8 +6,10 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..model import Editor, Paragraph
-from ..text import HAN, PROSE_MARKS, delete, edit_runs, latin_only, squash
+from collections import defaultdict
+
+from ..model import Editor, Heading, Paragraph
+from ..text import HAN, PROSE_MARKS, SOURCE_LINE, delete, edit_runs, latin_only, squash
 from .lexicon import LEXICON, alternatives
 from .shapes import body_paragraphs
 
@@ -144,3 +146,61 @@ def running_heads(blocks, ctx):
             drop.add(n)
             ctx.log.drop("running_heads", b.span, b.text, "running head of a printed page")
     return [b for n, b in enumerate(blocks) if n not in drop]
+
+
+# furniture of a printed page, found by repetition (any publication, any script)
+FURNITURE_MIN = 3          # times a line stands alone in the text
+FURNITURE_SPREAD = 0.4     # share of the text between its first and last time: page after page
+PAGE_WORD = re.compile(r"[页頁]|\bpages?\b|\bp\.|\bseite\b|\bpágina\b|\bстр", re.I)
+FURNITURE_LENGTH = (6, 60)  # characters (without spaces): a word or two is text, a paragraph is text
+
+
+def _line_shape(line: str) -> str | None:
+    """A line as a pattern, its numbers any numbers (第1頁，共計8頁 → 第\\d+頁，共計\\d+頁); None for
+    a line that is no candidate: table rows, formulas, a source line (articles share sources)."""
+    t = line.strip()
+    n = len(squash(t))
+    if not FURNITURE_LENGTH[0] <= n <= FURNITURE_LENGTH[1] or "\t" in t or "$" in t or SOURCE_LINE.match(t):
+        return None
+    # numbers vary only in a page counter: a short line that names a page (numbered
+    # questions and paragraphs vary too, and are text)
+    counter = n <= 20 and "。" not in t and PAGE_WORD.search(t)
+    return r"[ \t]*".join(r"\d+" if part.isdigit() and counter else re.escape(part)
+                            for part in re.findall(r"\d+|\S", t))
+
+
+def repeated_lines(blocks, ctx):
+    """A line repeated alone on page after page (a footer, a watermark, a page
+    counter `第1頁，共計8頁`, in any script) is furniture of the printed page:
+    it goes, with a report entry each time, also where the extractor glued it
+    to the text before or after it.  Generalises `running_heads` to what no
+    magazine.toml names."""
+    seen: dict[str, list[int]] = defaultdict(list)
+    end = max((b.span.end for b in blocks), default=0)
+    for b in blocks:
+        if isinstance(b, (Paragraph, Heading)) and Editor.KEEP not in b.editor:
+            for line in b.text.split("\n"):
+                shape = _line_shape(line)
+                if shape:
+                    seen[shape].append(b.span.start)
+    furniture = [shape for shape, at in seen.items()
+                 if len(at) >= FURNITURE_MIN and at[-1] - at[0] >= FURNITURE_SPREAD * end]
+    if not furniture:
+        return blocks
+    any_line = "|".join(f"(?:{f})" for f in furniture)
+    whole = re.compile(rf"(?m)^[ \t]*(?:{any_line})[ \t]*(?:\n|$)|\n[ \t]*(?:{any_line})[ \t]*$")
+    glued = re.compile(any_line)
+    out = []
+    for b in blocks:
+        if not isinstance(b, (Paragraph, Heading)) or Editor.KEEP in b.editor or not glued.search(b.text):
+            out.append(b)
+            continue
+        for m in glued.finditer(b.text):
+            ctx.log.drop("repeated_lines", b.span, m.group().strip(),
+                         "a line repeated on page after page (furniture of the printed page)")
+        runs = edit_runs(edit_runs(b.runs, whole, delete), glued, delete)
+        if not "".join(r.text for r in runs).strip():
+            continue
+        b.runs = runs
+        out.append(b)
+    return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import unicodedata
 
 from lxml import etree
 
@@ -233,7 +234,7 @@ def contents_element(issue: Issue, href=lambda a: f"#{a.id}", links=True, page_n
     if words["contents_subtitle"]:
         sub(nav, "p", {"class": "contents-subtitle"}, text=words["contents_subtitle"])
     for s in issue.sections:
-        sec = sub(nav, "section", {"class": "contents-section"})
+        sec = sub(nav, "section", {"class": "contents-section" + ("" if s.name else " contents-unsectioned")})
         if s.name:
             sub(sec, "h2", text=s.name)
         ol = sub(sec, "ol")
@@ -276,7 +277,11 @@ def masthead_en(issue: Issue) -> str:
 
 def cover_element(issue: Issue):
     cover = E("section", {"class": "cover", "id": "cover"})
-    sub(cover, "p", {"class": "masthead"}, text=masthead(issue))
+    name = masthead(issue)
+    # the cover sets a name of a few characters large; a longer one (in em: Latin letters
+    # count about half) at a size that does not break every word
+    width = sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in name)
+    sub(cover, "p", {"class": "masthead" + (" masthead-long" if width > 8 else "")}, text=name)
     sub(cover, "p", {"class": "masthead-en"}, text=masthead_en(issue))
     sub(cover, "p", {"class": "issue-line"}, text=with_gap(f"{issue.meta.number}"))
     sub(cover, "p", {"class": "issue-date"}, text=with_gap(issue.meta.date_label))
