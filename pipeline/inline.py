@@ -22,7 +22,7 @@ TOKEN = re.compile(
       | (?P<tag></?(?P<tagname>[a-zA-Z]+)\s*/?>)
       | (?P<autolink><(?P<url>(?:https?|mailto):[^\s<>]+)>)
       | (?P<link>\[(?P<linktext>[^\[\]]+)\]\((?P<href>\#[^()\s]*|https?://[^()\s]+)\))
-      | (?P<math>\$(?P<tex>[^$\n]{1,1000})\$)
+      | (?P<math>\$(?P<tex>(?:\\\$|[^$\n]){1,4000})\$)      # a formula may hold a dollar sign (US\$)
       | (?P<strong>\*\*)
     """,
     re.VERBOSE,
@@ -35,7 +35,7 @@ TEX_SYMBOLS = {
     "gamma": "γ", "delta": "δ", "Delta": "Δ", "lambda": "λ", "Omega": "Ω",
     "omega": "ω", "pi": "π", "sigma": "σ", "theta": "θ", "infty": "∞",
     "cdot": "·", "circ": "°", "degree": "°", "rightarrow": "→", "to": "→",
-    "sim": "～", "%": "%", "quad": " ", ",": " ", ";": " ", "!": "",
+    "sim": "～", "%": "%", "quad": " ", ",": " ", ";": " ", "!": "", "_": "_", "$": "$",   # \_ : a blank to fill in
 }
 
 
@@ -85,6 +85,10 @@ def _tex_to_runs(tex: str, marks: frozenset) -> list[Run] | None:
                 if not g:
                     return None
                 word = g.group(1)
+                if name != "text":           # spaces in maths are not text: \mathrm { U S } is "US";
+                    word = word.replace("\\ ", "\0").replace(" ", "").replace("\0", " ")  # "\ " is one
+                if "\\" in word:
+                    return None             # a command inside (\mathbf { \partial }): the maths libraries'
                 if buf[-1:].isdigit() and word[:1].isalpha():
                     buf += " "              # 13\text{dB} → "13 dB"
                 buf += word
@@ -108,7 +112,9 @@ def _tex_to_runs(tex: str, marks: frozenset) -> list[Run] | None:
             i += 1
         elif ch == " ":
             # spaces in math mode are not text; "≤ 13" keeps one for readability
-            if buf and not buf.endswith(" ") and not buf[-1].isalnum():
+            rest = tex[i:].lstrip()
+            decimal = buf[-1:] in (".", ",") and rest[:1].isdigit()       # 3 4 . 5 is 34.5
+            if buf and not buf.endswith(" ") and not buf[-1].isalnum() and buf[-1] not in "$€£¥" and not decimal:
                 buf += " "
             i += 1
         else:

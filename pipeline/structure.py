@@ -317,7 +317,7 @@ def _article_starts(blocks: list[Block]) -> tuple[list[int], str]:
 
 def _issue_without_contents(blocks, issue, ctx, why="no contents page found"):
     issue.has_contents = False
-    sec = Section("s01", issue.meta.title)
+    sec = Section("s01", "")     # no contents page names a section: the articles stand alone
     issue.sections = [sec]
     starts, how = _article_starts(blocks)
     if not starts:

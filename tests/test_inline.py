@@ -1,3 +1,5 @@
+import pytest
+
 from pipeline.inline import parse_inline, strip_markup
 
 
@@ -108,3 +110,45 @@ def test_formulas_become_mathml_and_svg():
         ids = [el.get("id") for el in p.iter() if el.get("id")]
         assert len(ids) == len(set(ids))          # two drawings in one document share no id
         assert "\\frac" not in "".join(p.itertext())   # no TeX left as text
+
+
+def test_tex_the_extractor_made_of_plain_text_reads_as_the_text():
+    from pipeline.inline import parse_inline
+    from pipeline.model import plain
+    # a currency sign escaped inside the formula, letters spaced out in \mathrm, a blank to fill in
+    assert plain(parse_inline(r"1 Mexican Peso $=$ $\mathrm { U S } \$ 0.095$ FISCAL YEAR")) == \
+        "1 Mexican Peso = US$0.095 FISCAL YEAR"
+    assert plain(parse_inline(r"capacity of about $5 3 \mathrm { G W }$ , an")) == "capacity of about 53 GW , an"
+    assert plain(parse_inline(r"则 $\_$ ，所以")) == "则 _ ，所以"
+
+
+def test_a_brace_or_underscore_escaped_in_a_formula_is_no_cut_formula():
+    from pipeline.render.math import readable
+    assert readable(r"\left\{ \begin{array} { l } { b = 2 } \\ { k = 1 } \end{array} \right.")
+    assert not readable(r"x ^") and not readable(r"{ a")
+
+
+def test_a_command_inside_mathrm_is_maths_not_text():
+    from pipeline.inline import parse_inline
+    from pipeline.model import plain
+    assert plain(parse_inline(r"raised to $3 4 . 5 \mathrm { \ k V }$ .")) == "raised to 34.5 kV ."
+    runs = parse_inline(r"∴ $\mathbf { \partial } _ { \cdot } B E = B C$ ，")
+    assert "\\partial" not in "".join(r.text for r in runs if "math" not in r.marks)
+
+
+@pytest.mark.slow
+def test_formulas_in_the_print_edition_are_drawn_in_cmyk_black(tmp_path):
+    # ziamath draws in RGB black; a CMYK print job must not carry it (check: no DeviceRGB colour)
+    import json
+    import subprocess
+    import sys
+    from pypdf import PdfReader
+    from helpers import ROOT, make_issue
+    from pipeline.check import _rgb_operators
+    folder = make_issue(tmp_path, "# 练习\n\n解方程 $\\frac { x } { 2 } + 1 = 3$ ，得 $x = 4$ 。\n\n$$ x ^ { 2 } = 16 $$\n")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--formats", "screen,print",
+                           "--out", str(tmp_path / "o")], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert not json.loads((tmp_path / "o" / "report.json").read_text())["pdf_text_lost"]["print"]
+    assert _rgb_operators(PdfReader(tmp_path / "o" / "test-01-print.pdf")) == []
+    assert _rgb_operators(PdfReader(tmp_path / "o" / "test-01.pdf"))   # the screen edition is RGB

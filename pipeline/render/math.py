@@ -73,12 +73,14 @@ def draw_all(texs) -> None:
 
 
 CUT = re.compile(r"(\\|[\^_])\s*$")   # ends in a backslash or a bare ^ or _: the formula was cut
+ESCAPED = re.compile(r"\\[\\{}_^]")
 
 
 def readable(tex: str) -> bool:
     """Whole TeX the EPUB can set as MathML (the PDFs' drawing is checked when
     drawn); latex2mathml takes `5\\` or `x^` without complaint."""
-    return (bool(tex.strip()) and not CUT.search(tex) and tex.count("{") == tex.count("}")
+    bare = ESCAPED.sub("", tex)       # \{ \} \_ are signs, not groups or scripts
+    return (bool(tex.strip()) and not CUT.search(bare) and bare.count("{") == bare.count("}")
             and mathml(tex) is not None)
 
 
@@ -86,10 +88,12 @@ def _math_elements(root):
     return [el for el in root.iter(f"{{{XHTML}}}span") if el.get("class") == "math"]
 
 
-def to_svg(root) -> list[str]:
+def to_svg(root, ink: str | None = None) -> list[str]:
     """Each formula of the XHTML tree as inline SVG, on the text's baseline;
-    its TeX stays as the label a screen reader speaks.  → the TeX of those
-    that could not be drawn (set as their source instead)."""
+    its TeX stays as the label a screen reader speaks; drawn in `ink` where
+    given (the print edition's black, a CMYK colour: ziamath draws in RGB
+    black, which a CMYK preflight rejects).  → the TeX of those that could
+    not be drawn (set as their source instead)."""
     formulas = _math_elements(root)
     draw_all(el.text or "" for el in formulas)
     failed = []
@@ -101,6 +105,8 @@ def to_svg(root) -> list[str]:
             el.text = f"${tex}$"
             failed.append(tex)
             continue
+        if ink:
+            drawing = drawing.replace('fill="black"', f'fill="{ink}"').replace('stroke="black"', f'stroke="{ink}"')
         node = etree.fromstring(drawing)
         _unique_ids(node, f"m{n}-")
         y, height = (float(v) for v in node.get("viewBox").split()[1::2])

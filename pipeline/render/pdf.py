@@ -101,7 +101,7 @@ def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher):
         html = html_document(issue, stylesheet, edition)
         data_columns = {t: fit.columns(el) - 1 for t, el in _tables(html).items()}
         fit.split_wide(html, parts)
-        undrawn = math.to_svg(html)
+        undrawn = math.to_svg(html, ink=PRINT_BLACK if edition == "print" else None)
         for el in html.iter(f"{{{XHTML}}}article"):
             if el.get("id") in rescued:
                 el.set("class", f"{el.get('class')} {RESCUES[rescued[el.get('id')]]}")
@@ -137,6 +137,9 @@ PART_ID = re.compile(r"(-t\d+)-\d+$")   # the second and later parts of a table 
 
 def _tables(html) -> dict:
     return {el.get("id"): el for el in html.iter(f"{{{XHTML}}}table") if el.get("id")}
+
+
+PRINT_BLACK = "device-cmyk(0 0 0 1)"     # the print edition's ink (print.css --ink)
 
 
 class _MarksInCMYK:
