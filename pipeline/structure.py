@@ -49,6 +49,7 @@ def title_similarity(a: str, b: str) -> float:
 
 
 MATCH = 0.8
+MAX_TITLE_LINE = 160     # characters of a plain line that may stand for an article's title
 
 
 def house_title(title: str) -> str:
@@ -108,8 +109,10 @@ def locate_articles(body: list[Block], entries: list[Entry], ctx: Context) -> li
         end = next((s for s in starts[n + 1:] if s is not None), len(body))
         for k in range(begin, end):
             b = body[k]
-            if (isinstance(b, Paragraph) and len(b.text) <= 60 and "\n" not in b.text
-                    and title_similarity(b.text, e.title) >= MATCH):
+            # short, or opening with the title (a running subtitle glued after it)
+            if (isinstance(b, Paragraph) and "\n" not in b.text.strip()
+                    and (len(b.text) <= 60 or normalize_title(b.text).startswith(normalize_title(e.title)))
+                    and len(b.text) <= MAX_TITLE_LINE and title_similarity(b.text, e.title) >= MATCH):
                 starts[n] = k
                 ctx.log.change("title_from_line", b.span, b.text, house_title(e.title), stage="structure")
                 break

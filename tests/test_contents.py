@@ -119,3 +119,15 @@ def test_latin_titles_keep_their_own_punctuation():
             "# Annex 1: Background\n\nText.\n\n# Annex 2: Costs, Financing\n\nText.\n\n# Annex 3: Maps\n\nText.")
     issue, _ = model(text, "en")
     assert [a.title for a in issue.articles] == ["Annex 1: Background", "Annex 2: Costs, Financing", "Annex 3: Maps"]
+
+
+def test_an_article_whose_title_stands_as_a_plain_line_with_a_running_subtitle_glued_on():
+    text = ("# CONTENTS\n\nAnnex 1: Background . 18\nAnnex 2: Project Preparation and Supervision . 21\n"
+            "Annex 3: Maps . 25\n\n# Annex 1: Background\n\nText one.\n\n"
+            "Annex 2: Project Preparation and Supervision MEXICO: Wind Umbrella (La Venta II)\n\nText two.\n\n"
+            "# Annex 3: Maps\n\nText three.")
+    issue, log = model(text, "en")
+    assert [(a.title, [b.text for b in a.blocks]) for a in issue.articles] == [
+        ("Annex 1: Background", ["Text one."]), ("Annex 2: Project Preparation and Supervision", ["Text two."]),
+        ("Annex 3: Maps", ["Text three."])]
+    assert not [w for w in log.warnings if w.rule == "structure.unmatched_entry"]
