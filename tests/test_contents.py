@@ -131,3 +131,12 @@ def test_an_article_whose_title_stands_as_a_plain_line_with_a_running_subtitle_g
         ("Annex 1: Background", ["Text one."]), ("Annex 2: Project Preparation and Supervision", ["Text two."]),
         ("Annex 3: Maps", ["Text three."])]
     assert not [w for w in log.warnings if w.rule == "structure.unmatched_entry"]
+
+
+def test_a_one_article_document_has_no_contents_page_in_the_pdfs():
+    from pipeline.render.xhtml import XHTML, html_document
+    one, _ = model("# 证券分析师\n\n张三\n\n# 投资要点\n\n事件：公司拟投资。")
+    two, _ = model("# 一、背景\n\n正文。\n\n# 二、方法\n\n正文。")
+    navs = lambda issue: html_document(issue, "styles/screen.css", "screen").findall(f".//{{{XHTML}}}nav")
+    assert len(one.articles) == 1 and navs(one) == []
+    assert len(two.articles) == 2 and [n.get("id") for n in navs(two)] == ["contents"]

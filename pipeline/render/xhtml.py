@@ -307,7 +307,8 @@ def html_document(issue: Issue, stylesheet: str, edition: str):
     body.append(cover_element(issue))
     if issue.front:
         body.append(blocks_element("section", "front-matter", issue.front, "front", words))
-    body.append(contents_element(issue, links=(edition != "print")))
+    if len(issue.articles) > 1:      # one article (a report, a worksheet): no contents page of one line
+        body.append(contents_element(issue, links=(edition != "print")))
     for s in issue.sections:
         sec = sub(body, "section", {"class": "magazine-section", "id": s.id})
         if len(issue.sections) > 1 and s.name:   # one section: no page holding only its name
