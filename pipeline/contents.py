@@ -102,12 +102,8 @@ def _lines(b: Block, source: list[str] = ()) -> list[str] | None:
         raw = [plain(parse_inline(ln.strip())) for ln in source[b.span.start - 1:b.span.end] if ln.strip()]
         return raw if len(raw) > len(lines) else lines
     if isinstance(b, Table):
-        rows = []
-        for r in b.rows:
-            cells = [c.text.strip() for c in r.cells if c.text.strip()]
-            if cells:
-                rows.append(" ".join(cells[:-1]) + " " + cells[-1] if len(cells) > 1 else cells[0])
-        return rows
+        rows = [" ".join(c.text.strip() for c in r.cells if c.text.strip()) for r in b.rows]   # title cells, page cell
+        return [row for row in rows if row]
     return None
 
 
