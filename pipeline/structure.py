@@ -15,8 +15,7 @@ from collections import Counter
 from .contents import Entry, find_contents, kind_of
 from .context import Context, Decisions
 from .text import FULL_WIDTH, HAN, all_bold
-from .model import (Article, Block, Heading, Issue, ListBlock, Meta, Paragraph, Section,
-                    Span, plain)
+from .model import Article, Block, Heading, Issue, Meta, Paragraph, Section, Span
 
 ATTRIBUTION = re.compile(r"^\s*[（(]\s*(来源|來源|source)\s*[:：]\s*(?P<src>.+?)\s*[)）]\s*$", re.I)
 
