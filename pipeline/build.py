@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import publish, structure, tables as table_stage
+from . import pictures as picture_stage, publish, structure, tables as table_stage
 from .clean import RULES, clean
 from .context import Context, switched_off
 from .errors import InputError
@@ -58,7 +58,8 @@ class Timer:
         return _T()
 
 
-SWITCHES = {"clean": RULES.names, "tables": table_stage.DECISIONS.names, "structure": structure.DECISIONS.names}
+SWITCHES = {"clean": RULES.names, "tables": table_stage.DECISIONS.names, "pictures": picture_stage.DECISIONS.names,
+            "structure": structure.DECISIONS.names}
 
 
 def make_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, Source]:
@@ -74,7 +75,7 @@ def read_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, So
     with timer("load"):
         src = load_source(folder)
     ctx = Context(log=log, magazine=src.magazine, language=src.meta.language,
-                  disabled=switched_off(src.fixes, src.folder / "fixes.toml", SWITCHES))
+                  disabled=switched_off(src.fixes, src.folder / "fixes.toml", SWITCHES), folder=src.folder)
     with timer("read"):
         text = decode(src.raw, str(src.raw_path), log)
         blocks = read_blocks(text, log)
@@ -85,6 +86,8 @@ def read_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, So
         blocks = clean(blocks, ctx)
     with timer("tables"):
         blocks = table_stage.tables(blocks, ctx)
+    with timer("pictures"):
+        blocks = picture_stage.pictures(blocks, ctx, src.folder)
     with timer("glyphs"):   # what no font draws: a warning, the text unchanged
         missing_glyphs(text, log, kept="\n".join(b.text for b in blocks))
     with timer("structure"):
@@ -133,7 +136,8 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
                 if not result.page_starts:
                     log.warn("epub", None, "no PDF was laid out in this build, so the EPUB has no page-list")
                 with timer("epub"):
-                    write_epub(issue, staging / f"{issue_id}.epub", result.page_starts, embed_fonts=embed_fonts)
+                    write_epub(issue, staging / f"{issue_id}.epub", result.page_starts, embed_fonts=embed_fonts,
+                               folder=src.folder)
             made = sorted(p.name for p in staging.iterdir()) + ["report.html", "report.json"]
             with timer("report"):
                 write_report(result, staging)
@@ -180,6 +184,10 @@ def _layout_warnings(log: Log, issue: Issue, edition: str, info: dict) -> None:
     if info.get("lost_elements"):
         log.warn("pdf.text_lost", None, f"the layout left {len(info['lost_elements'])} elements of the "
                  f"text on no page of the {edition} PDF: {', '.join(info['lost_elements'][:10])}")
+    for page, file, ppi in info.get("pictures_soft", []):
+        log.warn("pdf.picture_resolution", None, f"the picture {file} on page {page} of the {edition} PDF has "
+                 f"{ppi:.0f} ppi at its placed size (the press wants 200 or more): it prints soft; "
+                 "supply a larger file")
     for tex in info.get("formulas_undrawn", []):
         log.warn("unreadable_formulas", None, f"a formula the {edition} PDF cannot draw (ziamath), set as its "
                  f"TeX: ${tex[:120]}$")

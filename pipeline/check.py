@@ -231,6 +231,9 @@ def check_print_pdf(path: Path):
     rgb_ops = _rgb_operators(r)
     res.append(("print: no DeviceRGB colour (CMYK only)", not rgb_ops,
                 ", ".join(rgb_ops[:5]) or "none"))
+    images, rgb_images = _images(r)
+    res.append(("print: no DeviceRGB picture (CMYK or grey only)", not rgb_images,
+                ", ".join(rgb_images[:5]) or f"{images} pictures, none RGB"))
     groups = _transparency(r)
     rgb = [g for g in groups if "DeviceRGB" in g]
     res.append(("print: no DeviceRGB transparency groups (WeasyPrint #2723)", not rgb,
@@ -248,11 +251,51 @@ def _rgb_operators(reader: PdfReader) -> list[str]:
         streams = [("", page.get_contents())]
         res = page.get("/Resources")
         for name, xo in ((res.get_object().get("/XObject") or {}).items() if res else []):
-            streams.append((f" {name}", xo.get_object()))
+            if xo.get_object().get("/Subtype") == "/Form":   # an image's bytes are no operators
+                streams.append((f" {name}", xo.get_object()))
         for where, stream in streams:
             if stream is not None and RGB_OP.search(stream.get_data()):
                 found.append(f"p{n}{where}")
     return found
+
+
+def _colour_space_is_rgb(cs) -> bool:
+    """DeviceRGB itself, an RGB ICC profile used as such, or an index into either."""
+    cs = cs.get_object() if cs is not None else None
+    if cs == "/DeviceRGB" or cs == "/CalRGB":
+        return True
+    if isinstance(cs, list) and cs:
+        kind = cs[0]
+        if kind == "/ICCBased":
+            return False          # colour managed: the profile says what it is
+        if kind == "/Indexed" and len(cs) > 1:
+            return _colour_space_is_rgb(cs[1])
+        return kind in ("/DeviceRGB", "/CalRGB")
+    return False
+
+
+def _images(reader: PdfReader) -> tuple[int, list[str]]:
+    """How many image XObjects the pages draw (in forms too), and where one is in DeviceRGB."""
+    count, rgb, seen = 0, [], set()
+
+    def visit(res, where, depth=0):
+        nonlocal count
+        if res is None or depth > 6:
+            return
+        for name, xo in (res.get_object().get("/XObject") or {}).items():
+            obj = xo.get_object()
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            if obj.get("/Subtype") == "/Image":
+                count += 1
+                if _colour_space_is_rgb(obj.get("/ColorSpace")):
+                    rgb.append(f"{where} {name} ({obj.get('/Width')}×{obj.get('/Height')})")
+            elif obj.get("/Subtype") == "/Form":
+                visit(obj.get("/Resources"), where, depth + 1)
+    for n, page in enumerate(reader.pages, 1):
+        visit(page.get("/Resources"), f"p{n}")
+    return count, rgb
 
 
 def _transparency(reader: PdfReader) -> list[str]:

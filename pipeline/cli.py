@@ -79,9 +79,9 @@ def main(argv=None) -> int:
 
 
 def _rules() -> int:
-    from . import structure, tables
+    from . import pictures, structure, tables
     from .clean import RULES
-    for ruler in (RULES, tables.DECISIONS, structure.DECISIONS):
+    for ruler in (RULES, tables.DECISIONS, pictures.DECISIONS, structure.DECISIONS):
         print(f"[{ruler.stage}]")
         for name, doc in ruler.describe():
             print(f"  {name:<28} {doc}")

@@ -10,8 +10,11 @@
 Actions: drop, keep (no clean-up rule may drop it or set it aside, but it
 can still be joined), caption, figure-text (set as image text, not prose),
 replace, join (join with the next paragraph whatever the rules think),
-split (never join this block with what follows); join may name the line
-where the text goes on with `to = 1332`.  drop, keep, caption and
+split (never join this block with what follows), figure (place the picture
+`file = "images/…"` from the issue folder for a caption or image text whose
+picture the extraction lost, or, on an image line, give the picture its
+`file`; with `text`, what a reader who cannot see it is told); join may name
+the line where the text goes on with `to = 1332`.  drop, keep, caption and
 figure-text with a range apply to every block that starts in it; the expect
 text must be in the first of them.
 
@@ -21,17 +24,18 @@ build warns, so a re-extracted source never gets a fix meant for other text.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from .errors import InputError, type_name
-from .model import Editor, Heading, ListBlock, Paragraph, Run, Span
+from .model import Editor, Figure, Heading, ListBlock, Paragraph, Run, Span
 from .text import check_text, edit_runs
 
-ACTIONS = {"drop", "replace", "keep", "caption", "figure-text", "join", "split"}
+ACTIONS = {"drop", "replace", "keep", "caption", "figure-text", "join", "split", "figure"}
 RANGE_ACTIONS = {"drop", "keep", "caption", "figure-text"}
-TEXTS = ("expect", "text", "why")      # the keys of a fix that hold a text
-KEYS = ("lines", "expect", "action", "text", "why", "to")
+TEXTS = ("expect", "text", "why", "file")      # the keys of a fix that hold a text
+KEYS = ("lines", "expect", "action", "text", "why", "to", "file")
 # the stages whose rules fixes.toml can switch off: [<stage>] disable = [...]
-STAGES = ("clean", "tables", "structure")
+STAGES = ("clean", "tables", "pictures", "structure")
 LINES = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*")
 
 
@@ -69,7 +73,7 @@ def check_fixes(fixes: dict, path) -> None:
     for key in fixes:
         if key != "fix" and key not in STAGES:
             raise InputError(path, where(key=key), f"unknown key '{key}': fixes.toml holds "
-                             "[[fix]] tables and [clean], [tables], [structure] tables")
+                             "[[fix]] tables and [clean], [tables], [pictures], [structure] tables")
     entries = fixes.get("fix", [])
     if not isinstance(entries, list) or not all(isinstance(f, dict) for f in entries):
         raise InputError(path, where(key="fix"), "'fix' must be [[fix]] tables (see README), not "
@@ -94,6 +98,8 @@ def check_fixes(fixes: dict, path) -> None:
                 or not 1 <= _span(lines).start <= _span(lines).end:
             raise InputError(path, where(k, "lines"),
                              f"fix {n}: lines must look like \"120\" or \"120-124\" (raw lines, from 1)")
+        if "file" in fix or action == "figure":
+            _check_file(fix, action, path, where(k, "file") if "file" in fix else where(k, "action"), n)
         if "to" in fix:
             to = fix["to"]
             if action != "join":
@@ -111,6 +117,25 @@ def check_fixes(fixes: dict, path) -> None:
             if not isinstance(table[key], list) or not all(isinstance(v, str) for v in table[key]):
                 raise InputError(path, where(key="disable"), f"[{stage}] disable must be an array of "
                                  "rule names, e.g. [\"join_page_breaks\"] (see `python -m pipeline rules`)")
+
+
+def _check_file(fix: dict, action: str, path, line: int, n: int) -> None:
+    """A `figure` fix names a picture inside the issue folder that exists and can be drawn."""
+    from .pictures import inspect, locate
+    if action != "figure":
+        raise InputError(path, line, f"fix {n}: 'file' goes only with action = \"figure\"")
+    if "file" not in fix:
+        if "text" in fix:
+            return             # an image line's description only
+        raise InputError(path, line, f"fix {n}: a figure fix names its picture, file = \"images/….jpg\", "
+                         "or its description, text = \"…\"")
+    folder = Path(path).parent
+    found, why = locate(fix["file"], folder)
+    if found is None:
+        raise InputError(path, line, f"fix {n}: the picture {fix['file']!r} is {why}")
+    got = inspect(folder / found)
+    if isinstance(got, str):
+        raise InputError(path, line, f"fix {n}: the picture {fix['file']!r} is {got}")
 
 
 def _norm(text: str) -> str:
@@ -155,8 +180,12 @@ def _apply(out, target, action, fix, expect, why, ctx):
             new.role = action
             new.editor.add(Editor.KEEP)
             ctx.log.change("fixes", target.span, target.text, f"{action}: {target.text}  ({why})")
+    elif action == "figure":
+        _place_figure(out, target, fix, why, ctx)
     elif action in ("keep", "join", "split"):
         target.editor.add(Editor(action))
+        if action == "keep":
+            target.editor.add(Editor.SHOW)
         if action == "join" and fix.get("to"):
             target.join_to = int(fix["to"])
         ctx.log.change("fixes", target.span, target.text, f"{action}: {target.text[:40]}  ({why})")
@@ -172,3 +201,33 @@ def _apply(out, target, action, fix, expect, why, ctx):
         elif isinstance(target, ListBlock):
             target.items = [edit_runs(i, pattern, repl) for i in target.items]
         ctx.log.change("fixes", target.span, before, target.text)
+
+
+def _place_figure(out, target, fix, why, ctx):
+    """On an image line: its file and description.  On a caption or image
+    text: a picture placed just before it, which the text then belongs to."""
+    from .pictures import locate
+    file = locate(fix["file"], Path(ctx.folder))[0] if "file" in fix and ctx.folder else None
+    if isinstance(target, Figure):
+        fig = target
+        if file:
+            fig.src, fig.file = fix["file"], file
+    else:
+        fig = Figure(target.span, src=fix.get("file", ""), file=file)
+        if isinstance(target, Heading):    # a caption the extractor set as a heading
+            target = _replace(out, target, Paragraph(target.span, runs=target.runs, role="caption"))
+        elif isinstance(target, ListBlock):   # a slide's bullets
+            target = _replace(out, target, Paragraph(target.span, role="figure-text", runs=[
+                r for k, item in enumerate(target.items) for r in ([Run("\n")] if k else []) + item]))
+        out.insert(out.index(target), fig)
+        if isinstance(target, Paragraph) and target.role == "body":
+            target.role = "caption"
+        target.editor.add(Editor.KEEP)
+    if "text" in fix:
+        fig.alt, fig.alt_from = " ".join(fix["text"].split()), "editor"
+    ctx.log.change("fixes", target.span, target.text, f"figure: {fix.get('file', fig.src)}  ({why})")
+
+
+def _replace(out, old, new):
+    out[out.index(old)] = new
+    return new

@@ -38,6 +38,7 @@ def plain(runs: list[Run]) -> str:
 class Editor(StrEnum):
     """What an editor's fixes.toml says of a block, over what the rules think."""
     KEEP = "keep"     # no clean-up rule may drop it or set it aside
+    SHOW = "show"     # shown to readers even where its picture is missing (the editor's `keep`)
     JOIN = "join"     # join it with the text that goes on (`join_to`: the raw line where it does)
     SPLIT = "split"   # never join it with what follows
 
@@ -136,6 +137,28 @@ class Table(Block):
         parts += ["\t".join(c.text for c in r.cells) for r in self.rows]
         parts += [plain(n) for n in self.notes]
         return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class Figure(Block):
+    """A picture of the issue: `src` as the source wrote it, `file` the image
+    inside the issue folder (None: not there), its caption and credit lines,
+    and the text a reader who cannot see it is given instead (`alt`)."""
+    src: str = ""
+    file: Optional[str] = None          # path relative to the issue folder, checked to be inside it
+    alt: str = ""
+    alt_from: str = ""                  # where the alt text came from: extractor | image-text | caption | editor | ""
+    near: str = ""                      # the start of the passage it illustrates (a text for it, when nothing describes it)
+    caption: list[Run] = field(default_factory=list)
+    notes: list[list[Run]] = field(default_factory=list)   # a source or credit line under it
+    size: tuple[int, int] = (0, 0)      # pixels
+    dpi: float = 0.0                    # the resolution it was scanned or cropped at (its natural size)
+    lang: Optional[str] = None
+    kind: str = "figure"
+
+    @property
+    def text(self) -> str:   # what a reader reads of it on the page
+        return "\n".join(p for p in [plain(self.caption)] + [plain(n) for n in self.notes] if p)
 
 
 @dataclass

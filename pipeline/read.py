@@ -9,7 +9,7 @@ from lxml import etree, html as lxml_html
 
 from .errors import InputError
 from .inline import parse_inline, tidy_tex
-from .model import Cell, Heading, ListBlock, Log, Paragraph, Row, Run, Span, Table
+from .model import Cell, Figure, Heading, ListBlock, Log, Paragraph, Row, Run, Span, Table
 from .text import BREAKS, CONTROL, HAN_CHAR, code_point, han_count, where
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -336,8 +336,10 @@ def read_blocks(text: str, log: Log):
             continue
         m = IMAGE.match(line)
         if m:
-            log.drop("read.image", Span(lineno, lineno), line.strip(),
-                     "image placeholder; the extractor delivered no image file")
+            # its file is looked for, inside the issue folder only, by the figures stage
+            alt = " ".join(m.group("alt").split())
+            blocks.append(Figure(Span(lineno, lineno), src=m.group("src").strip(), alt=alt,
+                                 alt_from="extractor" if alt else ""))
             i += 1
             continue
         m = LIST_ITEM.match(line)

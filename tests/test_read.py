@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.model import Heading, ListBlock, Log, Paragraph, Table
+from pipeline.model import Figure, Heading, ListBlock, Log, Paragraph, Table
 from pipeline.read import decode, read_blocks
 
 
@@ -23,10 +23,12 @@ def test_tab_line_starting_with_hash_is_a_table_row():
     assert isinstance(blocks[0], Table) and len(blocks[0].rows) == 2
 
 
-def test_image_placeholder_is_reported_as_dropped():
-    log = Log()
-    assert read_blocks("![](images/a.jpg)\n", log) == []
-    assert log.drops and log.drops[0].span.start == 1
+def test_an_image_line_is_a_figure_with_the_extractors_description():
+    blocks = read_blocks("前文。\n\n![A chip on a wafer](images/a.jpg)  \n图1 晶圆\n", Log())
+    fig = blocks[1]
+    assert isinstance(fig, Figure) and fig.src == "images/a.jpg" and fig.span.start == 3
+    assert fig.alt == "A chip on a wafer" and fig.alt_from == "extractor"
+    assert blocks[2].text == "图1 晶圆"     # the caption line is text; the pictures stage attaches it
 
 
 def test_decode_errors_name_the_line():

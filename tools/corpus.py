@@ -35,6 +35,8 @@ def issue_folder(name: str, work: Path) -> Path:
     shutil.copy(src, folder / "raw.md")
     if (src.parent / "images").is_dir() and src.parent != CORPUS:
         shutil.copytree(src.parent / "images", folder / "images")
+    if (src.parent / "content_list.json").is_file() and src.parent != CORPUS:
+        shutil.copy(src.parent / "content_list.json", folder / "content_list.json")
     (folder / "issue.toml").write_text(
         f'id = "{name}"\ntitle = "{title}"\nsubtitle = "{title}"\nlanguage = "{language}"\ndate = "2026-01"\n'
         f'publisher = "corpus"\nidentifier = "urn:uuid:00000000-0000-4000-8000-{abs(hash(name)) % 10**12:012d}"\n',

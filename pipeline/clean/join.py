@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Editor, Heading, ListBlock, Paragraph, Run, Table, plain
+from ..model import Editor, Figure, Heading, ListBlock, Paragraph, Run, Table, plain
 from ..text import BRACKETS, HAN_CHAR, PROSE_MARKS, TERMINAL, edit_runs, unclosed
 from .junction import (NO_PARAGRAPH_START, NO_TITLE_END, SPLIT_DECIMAL_HEAD, closes_a_word, han_stats,
                        junction_evidence, opens_an_item)
@@ -101,8 +101,8 @@ def _is_short_head(b: Paragraph) -> bool:
 
 
 def _stands_aside(b) -> bool:
-    """Tables, captions and image text may stand between two halves freely."""
-    return isinstance(b, Table) or (isinstance(b, Paragraph) and b.role != "body")
+    """Tables, pictures, captions and image text may stand between two halves freely."""
+    return isinstance(b, (Table, Figure)) or (isinstance(b, Paragraph) and b.role != "body")
 
 
 def _candidates(out, i, head, stats):

@@ -29,10 +29,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import Issue
+from ..model import Figure, Issue
 from . import math
 from .words import face, issue_words
-from .xhtml import (E, EPUB_NS, HAN_LATIN_GAP as GAP, XHTML, XML_LANG, article_element, blocks_element,
+from .xhtml import (DESCRIBED, E, EPUB_NS, HAN_LATIN_GAP as GAP, XHTML, XML_LANG, article_element, blocks_element,
                     build_time, colophon_element, contents_element, masthead, masthead_en, sub)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,7 +178,8 @@ def _nav(issue: Issue, pages: list[tuple[str, str]]) -> list:
     return list(nav_root)
 
 
-def _opf(issue: Issue, manifest, spine, modified: str, paged: bool) -> bytes:
+def _opf(issue: Issue, manifest, spine, modified: str, paged: bool, pictures: bool = False,
+         described: bool = True) -> bytes:
     meta = issue.meta
     words = issue_words(issue)
     pkg = etree.Element(f"{{{OPF_NS}}}package", nsmap={None: OPF_NS, "dc": DC_NS})
@@ -208,9 +209,15 @@ def _opf(issue: Issue, manifest, spine, modified: str, paged: bool) -> bytes:
     prop("title-type", "subtitle", refines="#subtitle")
     prop("dcterms:modified", modified)
     prop("schema:accessMode", "textual")
-    prop("schema:accessModeSufficient", "textual")
+    if pictures:     # the issue's pictures: seen, and (where described) read
+        prop("schema:accessMode", "visual")
+        prop("schema:accessModeSufficient", "textual,visual")
+    if described:
+        prop("schema:accessModeSufficient", "textual")
     # values from the schema.org accessibilityFeature vocabulary (Ace rejects others, e.g. "table")
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if pictures:     # every picture has an alt text (render/xhtml.figure_alt); described, or not
+        features.append("alternativeText")
     for feat in features + (["pageNavigation", "pageBreakMarkers"] if paged else []):
         prop("schema:accessibilityFeature", feat)
     if paged:   # whose page numbers the page-list and the page-break markers give
@@ -218,7 +225,7 @@ def _opf(issue: Issue, manifest, spine, modified: str, paged: bool) -> bytes:
         dc("source", source)
         prop("pageBreakSource", source)
     prop("schema:accessibilityHazard", "none")
-    prop("schema:accessibilitySummary", words["accessibility_summary"])
+    prop("schema:accessibilitySummary", words["accessibility_summary"] + (words["summary_pictures"] if pictures else ""))
     prop("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
     etree.SubElement(md, f"{{{OPF_NS}}}meta", {"name": "cover", "content": "cover-image"})
     man = etree.SubElement(pkg, f"{{{OPF_NS}}}manifest")
@@ -376,11 +383,34 @@ def font_files(bodies, face_code: str = "SC") -> tuple[list[tuple[str, bytes]], 
 
 # --- the package ----------------------------------------------------------------------------------
 
-def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embed_fonts: bool = False) -> None:
+MEDIA = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp"}
+
+
+def picture_files(parts, folder: Path | None) -> list[tuple[str, bytes, str]]:
+    """The issue's pictures as the book's files: each <img> from the issue folder is pointed at
+    pictures/NAME (numbered in reading order, so that file names from any extractor are safe
+    hrefs) → [(href, bytes, media type)]."""
+    files, named = [], {}
+    for _, _, body, _ in parts:
+        for img in body.iter(f"{{{XHTML}}}img"):
+            src = img.attrib.pop("data-dpi", None) and img.get("src")
+            if not src or folder is None:
+                continue
+            if src not in named:
+                ext = Path(src).suffix.lower()
+                named[src] = f"pictures/p{len(named) + 1}{'.jpg' if ext == '.jpeg' else ext}"
+                files.append((named[src], (folder / src).read_bytes(), MEDIA.get(ext, "image/jpeg")))
+            img.set("src", named[src])
+    return files
+
+
+def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embed_fonts: bool = False,
+               folder: Path | None = None) -> None:
     t = build_time(issue)
     modified = time.strftime("%Y-%m-%dT%H:%M:%SZ", t)
     stamp = t[:6] if t.tm_year >= 1980 else (1980, 1, 1, 0, 0, 0)
     parts = epub_parts(issue)
+    pictures = picture_files(parts, folder)
     pages = mark_pages(page_starts or {}, parts)
     nav = _nav(issue, pages)
     docs = [(name, title, body, typ) for name, title, body, typ in parts] + [
@@ -403,6 +433,9 @@ def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embe
             item_id = "x-" + name.removesuffix(".xhtml")
             manifest.append((item_id, name, "application/xhtml+xml", "mathml" if has_math else None))
             spine.append(item_id)
+    for k, (href, data, media) in enumerate(pictures, 1):
+        files.append((f"OEBPS/{href}", data))
+        manifest.append((f"picture-{k}", href, media, None))
     files.append(("OEBPS/images/cover.png", cover_png(issue)))
     manifest.append(("cover-image", "images/cover.png", "image/png", "cover-image"))
     files.append(("OEBPS/css/epub.css", book_css(face_code)))
@@ -413,7 +446,10 @@ def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embe
         for k, (href, data) in enumerate(fonts, 1):
             files.append((f"OEBPS/{href}", data))
             manifest.append((f"font-{k}", href, "font/woff2", None))
-    files.insert(0, ("OEBPS/content.opf", _opf(issue, manifest, spine, modified, bool(pages))))
+    figures = [b for b in issue.front + [b for a in issue.articles for b in a.blocks] if isinstance(b, Figure)]
+    described = all(f.alt_from in DESCRIBED for f in figures)
+    files.insert(0, ("OEBPS/content.opf", _opf(issue, manifest, spine, modified, bool(pages),
+                                               pictures=bool(pictures), described=described)))
 
     with zipfile.ZipFile(target, "w") as z:
         info = zipfile.ZipInfo("mimetype", date_time=stamp)

@@ -49,6 +49,21 @@ def overflowing_tables(doc) -> dict[str, tuple[float, float]]:
     return wide
 
 
+def placed_pictures(doc) -> list[tuple[int, str, float]]:
+    """(page number, the picture's file, its effective resolution in ppi at
+    the size placed) for every picture on the pages."""
+    found = []
+    for number, page in enumerate(doc.pages, 1):
+        for b in _boxes(page._page_box):
+            image = getattr(b, "replacement", None)
+            if b.element is None or getattr(b, "element_tag", None) != "img" or not getattr(image, "width", 0):
+                continue
+            inches = b.width / 96
+            if inches > 0:
+                found.append((number, b.element.get("data-file") or b.element.get("src"), image.width / inches))
+    return found
+
+
 def _name(el) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 

@@ -36,13 +36,15 @@ EDITIONS = {
 
 
 class ClosedFetcher(URLFetcher):
-    """Serves local files from the allowed folders; refuses everything else."""
+    """Serves local files from the allowed folders; refuses everything else.
+    With `press`, the pictures are served as the print shop needs them (press_image)."""
 
-    def __init__(self, allowed: list[Path]):
+    def __init__(self, allowed: list[Path], press: bool = False):
         super().__init__(allowed_protocols={"file"})
         self.allowed = [p.resolve() for p in allowed]
         self.served: list[str] = []
         self.refused: list[str] = []
+        self.press, self._pressed = press, {}
 
     def fetch(self, url, headers=None):
         parsed = urlparse(url)
@@ -51,9 +53,73 @@ class ClosedFetcher(URLFetcher):
             if any(path.is_relative_to(a) for a in self.allowed) and path.is_file():
                 self.served.append(str(path))
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+                data = path.read_bytes()
+                if self.press and kind.startswith("image/") and path.suffix.lower() != ".svg":
+                    if path not in self._pressed:   # each layout round fetches it again
+                        self._pressed[path] = press_image(data)
+                    data, kind = self._pressed[path]
+                    return _Served(url, data, {"Content-Type": kind})
+                return URLFetcherResponse(url, data, {"Content-Type": kind})
         self.refused.append(url)
         raise ValueError(f"refused outside the build's closed world: {url}")
+
+
+class _Served(URLFetcherResponse):
+    """Bytes made for this build: WeasyPrint 70 reads an image whose response
+    names a local file from that file again, so this one names none."""
+
+    @property
+    def path(self):
+        return None
+
+
+def press_profile() -> Path:
+    """The CMYK profile of the print PDF's output intent, as print.css names it."""
+    css = (STYLES / "print.css").read_text(encoding="utf-8")
+    m = re.search(r'@color-profile[^}]*?src:\s*url\("?file://([^")]+\.icc)', css, re.S)
+    return Path(m.group(1)) if m else ICC_DIRS[0] / "default_cmyk.icc"
+
+
+GREY_TOLERANCE = 3    # a picture whose channels differ by no more than this is grey: set in black ink
+
+
+def press_image(data: bytes) -> tuple[bytes, str]:
+    """A picture for the press: grey ones as DeviceGray (black ink only), colour ones converted to
+    CMYK through the output intent's profile (Pillow ImageCms; from the picture's own profile, else
+    sRGB) and saved as JPEG.  Never DeviceRGB in the print PDF."""
+    import io
+    from PIL import Image, ImageChops, ImageCms, ImageOps
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        icc = im.info.get("icc_profile")
+        im = ImageOps.exif_transpose(im)
+        if im.mode == "CMYK":
+            out, fmt = im, "JPEG"
+        else:
+            if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+                rgba = im.convert("RGBA")
+                flat = Image.new("RGB", rgba.size, (255, 255, 255))   # paper
+                flat.paste(rgba, mask=rgba.getchannel("A"))
+                im = flat
+            rgb = im.convert("RGB")
+            r, g, b = rgb.split()
+            spread = max(ImageChops.difference(r, g).getextrema()[1], ImageChops.difference(g, b).getextrema()[1])
+            if spread <= GREY_TOLERANCE:
+                out, fmt = rgb.convert("L"), ("JPEG" if data[:2] == b"\xff\xd8" else "PNG")   # lossless stays lossless
+            else:
+                source = (ImageCms.ImageCmsProfile(io.BytesIO(icc)) if icc else ImageCms.createProfile("sRGB"))
+                out = ImageCms.profileToProfile(rgb, source, str(press_profile()), outputMode="CMYK",
+                                                renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+                fmt = "JPEG"
+    buf = io.BytesIO()
+    if fmt == "JPEG":
+        out.save(buf, "JPEG", quality=95, subsampling=0)
+    else:
+        out.save(buf, "PNG", optimize=True)
+    return buf.getvalue(), "image/jpeg" if fmt == "JPEG" else "image/png"
+
+
+MIN_PPI = 200    # below this at its placed size a picture prints soft: the preflight warns
 
 
 def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fetcher=None,
@@ -64,8 +130,10 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
     # 70.0: off with cjk_justify_on=False or the environment TIANTANG_CJK_JUSTIFY=0
     on = cjk_justify.enabled() if cjk_justify_on is None else cjk_justify_on
     cjk_typography = cjk_justify.install() if on else cjk_justify.uninstall()   # False: not patched
-    fetcher = fetcher or ClosedFetcher([STYLES, issue_folder, *ICC_DIRS])
-    html, doc, fitted, too_wide, rescued, lost, undrawn = _lay_out(issue, stylesheet, edition, fetcher)
+    fetcher = fetcher or ClosedFetcher([STYLES, issue_folder, *ICC_DIRS], press=(edition == "print"))
+    html, doc, fitted, too_wide, rescued, lost, undrawn = _lay_out(issue, stylesheet, edition, fetcher, issue_folder)
+    soft = [(page, file, ppi) for page, file, ppi in fit.placed_pictures(doc)
+            if edition == "print" and round(ppi) < MIN_PPI]   # the press's concern; rounding is not softness
     doc = _pad_to_signatures(doc, stylesheet, fetcher)
     # the same source gives the same bytes: dates from the issue (or SOURCE_DATE_EPOCH)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", build_time(issue))
@@ -75,7 +143,7 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
                       pdf_tags=(edition == "screen"))
     return {"pages": len(doc.pages), "refused": fetcher.refused, "cjk_typography": cjk_typography,
             "page_starts": page_starts(html, [set(p.anchors) for p in doc.pages]),
-            "formulas_undrawn": undrawn, "tables_split": fitted, "tables_too_wide": too_wide, "rescued": rescued, "lost_elements": lost,
+            "formulas_undrawn": undrawn, "pictures_soft": soft, "tables_split": fitted, "tables_too_wide": too_wide, "rescued": rescued, "lost_elements": lost,
             "text_lost": fit.text_lost(html, target)}
 
 
@@ -83,7 +151,7 @@ FIT_ROUNDS = 5   # layouts at most: each round splits wide tables further or res
 RESCUES = ("layout-rescue", "layout-rescue single-column")   # classes, tried in turn (common.css)
 
 
-def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher):
+def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher, folder: Path):
     """Lay the issue out, then look at the pages and lay it out again while
     they are wrong:
     - a table wider than the type area is set in parts (fit.split_table),
@@ -99,6 +167,7 @@ def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher):
     rescued: dict[str, int] = {}        # article id → index in RESCUES
     for round_ in range(FIT_ROUNDS):
         html = html_document(issue, stylesheet, edition)
+        _place_pictures(html, folder)
         data_columns = {t: fit.columns(el) - 1 for t, el in _tables(html).items()}
         fit.split_wide(html, parts)
         undrawn = math.to_svg(html, ink=PRINT_BLACK if edition == "print" else None)
@@ -130,6 +199,15 @@ def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher):
     fitted = {t: (n, *first[t]) for t, n in parts.items()}
     return (html, doc, fitted, sorted(wide), {a: RESCUES[k] for a, k in rescued.items()},
             [el.get("id") for el in lost], undrawn)
+
+
+def _place_pictures(html, folder: Path) -> None:
+    """Each picture from the issue folder, at the resolution it was cropped at (its natural size)."""
+    for img in html.iter(f"{{{XHTML}}}img"):
+        if img.get("data-dpi") and img.get("src"):
+            img.set("data-file", img.get("src"))
+            img.set("src", (folder.resolve() / img.get("src")).as_uri())
+            img.set("style", f"image-resolution: {img.get('data-dpi')}dpi")
 
 
 PART_ID = re.compile(r"(-t\d+)-\d+$")   # the second and later parts of a table split by fit

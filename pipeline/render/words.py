@@ -22,6 +22,8 @@ KEYS = {
     "landmarks": "heading of the EPUB's landmarks",
     "print_edition": "after the issue's name: the page source of the EPUB",
     "accessibility_summary": "the EPUB's schema:accessibilitySummary",
+    "figure_undescribed": "text for a picture with no description or caption, before the passage it illustrates",
+    "summary_pictures": "added to the accessibility summary of a book with pictures",
 }
 
 WORDS = {
@@ -31,6 +33,7 @@ WORDS = {
         "page_list": "页码", "landmarks": "导览", "print_edition": "（印刷版）",
         "accessibility_summary": "全文为可重排文本，标题层级、目录导航和表格表头均已标注；"
                                  "封面为装饰性图片，其文字亦见于正文。",
+        "figure_undescribed": "插图（原文无说明），配合上文：", "summary_pictures": "插图均有替代文字：图注、图中文字，或其所配合的上文。",
     },
     "zh-Hant": {
         "contents": "目錄", "contents_subtitle": "CONTENTS", "table_continued": "續表", "colophon": "版權頁",
@@ -38,6 +41,7 @@ WORDS = {
         "page_list": "頁碼", "landmarks": "導覽", "print_edition": "（印刷版）",
         "accessibility_summary": "全文為可重排文字，標題層級、目錄導覽和表格表頭均已標註；"
                                  "封面為裝飾性圖片，其文字亦見於正文。",
+        "figure_undescribed": "插圖（原文無說明），配合上文：", "summary_pictures": "插圖均有替代文字：圖注、圖中文字，或其所配合的上文。",
     },
     "ja": {
         "contents": "目次", "contents_subtitle": "CONTENTS", "table_continued": "表（続き）", "colophon": "奥付",
@@ -45,6 +49,7 @@ WORDS = {
         "page_list": "ページ", "landmarks": "ランドマーク", "print_edition": "（印刷版）",
         "accessibility_summary": "本文はすべてリフロー可能なテキストで、見出しの階層、目次のナビゲーション、"
                                  "表の見出しセルが示されています。表紙は装飾画像で、その文字は本文にもあります。",
+        "figure_undescribed": "図（原文に説明なし）。前の本文：", "summary_pictures": "図にはすべて代替テキスト（キャプション、図中の文字、または対応する本文）があります。",
     },
     "en": {
         "contents": "Contents", "contents_subtitle": "", "table_continued": "Table (continued)",
@@ -54,6 +59,7 @@ WORDS = {
         "accessibility_summary": "All text is reflowable; heading levels, contents navigation and table "
                                  "header cells are marked up; the cover is a decorative image whose text "
                                  "also appears in the text.",
+        "figure_undescribed": "Figure (no description in the source), with the text: ", "summary_pictures": " Every picture has a text alternative: its caption, the text in it, or the passage it illustrates.",
     },
 }
 assert all(set(w) == set(KEYS) for w in WORDS.values())

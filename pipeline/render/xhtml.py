@@ -10,7 +10,7 @@ import unicodedata
 
 from lxml import etree
 
-from ..model import Article, Block, Heading, Issue, ListBlock, Paragraph, Run, Table, plain
+from ..model import Article, Block, Figure, Heading, Issue, ListBlock, Paragraph, Run, Table, plain
 from ..text import HAN
 from .words import issue_words, script
 
@@ -146,6 +146,48 @@ def render_table(t: Table, table_id: str, words: dict):
     return wrap
 
 
+# a picture spans both columns when it is landscape and has the pixels for it (at its natural size,
+# the resolution it was cropped at, it is at least this wide); else it takes a column at most
+WIDE_RATIO, WIDE_MM = 1.4, 120.0
+
+
+def natural_mm(f: Figure) -> tuple[float, float]:
+    """The picture's size as it was printed where it was cropped from (pixels at their resolution)."""
+    return f.size[0] / f.dpi * 25.4, f.size[1] / f.dpi * 25.4
+
+
+DESCRIBED = ("extractor", "image-text", "caption", "editor")   # alt texts that say what the picture shows
+
+
+def figure_alt(f: Figure, words: dict) -> str:
+    """What a reader who cannot see the picture is told: its description, else the passage it
+    illustrates named as such, else nothing (decorative)."""
+    if f.alt:
+        return f.alt
+    return words["figure_undescribed"] + f.near if f.near else ""
+
+
+def render_figure(f: Figure, figure_id: str, words: dict):
+    """<figure> with its picture and caption; `src` is the file in the issue folder (the writers
+    point it at their own copy).  A picture with no text for it is marked decorative."""
+    width, height = natural_mm(f)
+    wide = height and width / height >= WIDE_RATIO and width >= WIDE_MM
+    fig = E("figure", {"id": figure_id, "class": "figure " + ("figure-wide" if wide else "figure-column")})
+    _lang(fig, f.lang)
+    # the PDF writer sets it at the resolution it was cropped at (data-dpi), the EPUB to the screen
+    alt = figure_alt(f, words)
+    sub(fig, "img", {"src": f.file, "alt": alt, "role": None if alt else "presentation",
+                     "data-dpi": f"{f.dpi:g}"})
+    if f.caption or f.notes:
+        cap = sub(fig, "figcaption")
+        add_runs(cap, f.caption)
+        for note in f.notes:
+            if len(cap) or cap.text:
+                cap.append(E("br"))
+            add_runs(sub(cap, "span", {"class": "figure-source"}), note)
+    return fig
+
+
 def render_block(b: Block, ids: "IdMaker", words: dict, shift: int = 0):
     if isinstance(b, Heading):
         h = E(f"h{max(1, min(b.level + shift, 6))}", {"id": ids.next("h")})
@@ -166,6 +208,8 @@ def render_block(b: Block, ids: "IdMaker", words: dict, shift: int = 0):
         return lst
     if isinstance(b, Table):
         return render_table(b, ids.next("t"), words)
+    if isinstance(b, Figure):
+        return render_figure(b, ids.next("f"), words)
     raise TypeError(f"no renderer for {type(b).__name__}")
 
 
