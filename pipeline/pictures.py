@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
 from .context import Context, Decisions
-from .model import Editor, Figure, Paragraph, Run, Table, plain
+from .model import Editor, Figure, Heading, ListBlock, Paragraph, Run, Table, plain
 from .text import SOURCE_LINE
 
 DECISIONS = Decisions("pictures", {
@@ -188,10 +188,10 @@ NEAR = 60    # characters of the passage a picture illustrates, for its text whe
 def _passage_before(blocks, n) -> str:
     """The start of the text a picture stands under (a run of pictures shares it)."""
     for b in reversed(blocks[max(0, n - 6):n]):
-        if isinstance(b, Paragraph) and b.role == "body" and b.text.strip():
-            t = " ".join(b.text.split())
+        if isinstance(b, Paragraph) and b.role == "body" and b.text.strip() or isinstance(b, (ListBlock, Heading)):
+            t = " ".join(b.text.split())      # a heading only where no prose comes first (a question set)
             return t if len(t) <= NEAR else t[:NEAR].rstrip() + "…"
-        if not isinstance(b, (Figure, Paragraph)):
+        if isinstance(b, Table):
             break
     return ""
 

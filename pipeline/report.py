@@ -10,7 +10,8 @@ from pathlib import Path
 
 from lxml import etree, html as lxml_html
 
-from .render.xhtml import E, sub
+from .render.words import issue_words
+from .render.xhtml import DESCRIBED, E, figure_alt, figures_by_id, sub
 from .text import HAN_CHAR
 
 
@@ -64,12 +65,24 @@ def report_data(result, staging: Path) -> dict:
         "warnings": [{"rule": w.rule, "lines": str(w.span) if w.span else None, "message": w.message}
                      for w in log.warnings],
     }
+    data["figures"] = _figures(issue, result.page_starts)
     if result.text_lost:   # letters, digits and Han characters of the document not on a PDF's pages
         data["pdf_text_lost"] = result.text_lost
     epub = staging / f"{issue.meta.id}.epub"
     if epub.exists():
         data["han_accounting"] = han_accounting(result.text, epub_text(epub), [d.text for d in log.drops])
     return data
+
+
+def _figures(issue, page_starts: dict) -> list[dict]:
+    """Every picture in the editions: where it came from, its caption and what a reader who
+    cannot see it is told (and whether that describes it), and the print page it is on."""
+    page_of = {name: page for page, names in sorted(page_starts.items()) for name in names}
+    words = issue_words(issue)
+    return [{"id": fid, "lines": str(f.span), "file": f.file, "caption": f.text, "alt": figure_alt(f, words),
+             "alt_from": f.alt_from or ("passage" if f.near else "decorative"), "described": f.alt_from in DESCRIBED,
+             "pixels": list(f.size), "print_page": page_of.get(fid)}
+            for fid, f in figures_by_id(issue).items()]
 
 
 def _html(data: dict) -> bytes:
@@ -110,6 +123,34 @@ def _html(data: dict) -> bytes:
     ul = sub(body, "ul")
     for w in data["warnings"]:
         sub(ul, "li", {"class": "warn"}, text=f"[{w['rule']}] lines {w['lines']}: {w['message']}")
+    figures = data.get("figures", [])
+    sub(body, "h2", text=f"Pictures ({len(figures)})")
+    if figures:
+        undescribed = sum(1 for f in figures if not f["described"])
+        if undescribed:
+            sub(body, "p", {"class": "warn"}, text=f"{undescribed} pictures have no description from the "
+                "extractor, no caption and no text of their own: readers who cannot see them are told the "
+                "passage they illustrate.  A `figure` fix with `text` describes one.")
+        t = sub(body, "table")
+        tr = sub(t, "tr")
+        for head in ("raw lines", "print page", "file", "caption", "text for readers who cannot see it", "from"):
+            sub(tr, "th", text=head)
+        for f in figures:
+            tr = sub(t, "tr")
+            for v in (f["lines"], str(f["print_page"] or ""), f["file"], f["caption"], f["alt"], f["alt_from"]):
+                sub(tr, "td", {"class": "t"}, text=v or "")
+    missing = [d for d in data["dropped"] if d["rule"] == "pictures.missing"]
+    sub(body, "h2", text=f"Pictures missing ({len(missing)})")
+    if missing:
+        sub(body, "p", text="Captions, slide and poster text whose picture is not in the editions, and "
+                            "references to files that are not in the issue folder.  In fixes.toml, `keep` "
+                            "shows the text, `figure` with file = \"images/…\" places a picture for it.")
+        t = sub(body, "table")
+        for d in missing:
+            tr = sub(t, "tr")
+            sub(tr, "td", text=d["lines"])
+            sub(tr, "td", {"class": "t"}, text=d["text"])
+            sub(tr, "td", {"class": "t"}, text=d["reason"])
     sub(body, "h2", text=f"Dropped text ({len(data['dropped'])})")
     t = sub(body, "table")
     for d in data["dropped"]:

@@ -226,12 +226,21 @@ class IdMaker:
 
 def tables_by_id(issue: Issue) -> dict[str, Table]:
     """The id each table gets in the documents (as IdMaker numbers blocks) → the table."""
+    return _blocks_by_id(issue, Table, "t")
+
+
+def figures_by_id(issue: Issue) -> dict[str, Figure]:
+    """The id each picture gets in the documents → the picture."""
+    return _blocks_by_id(issue, Figure, "f")
+
+
+def _blocks_by_id(issue: Issue, kind, letter: str) -> dict:
     found = {}
     for prefix, blocks in [("front", issue.front)] + [(a.id, a.blocks) for s in issue.sections
                                                        for a in s.articles]:
         for k, b in enumerate(blocks, 1):
-            if isinstance(b, Table):
-                found[f"{prefix}-t{k}"] = b
+            if isinstance(b, kind):
+                found[f"{prefix}-{letter}{k}"] = b
     return found
 
 
