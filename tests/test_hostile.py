@@ -21,7 +21,7 @@ HOSTILE = """<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY boom
 
 这是一段正文，后面是攻击：&xxe; 和 &boom;。
 
-<script>alert("x")</script>
+正文里还有标签 <script>alert("x")</script> 这样的攻击。
 
 <iframe src="http://evil.example/"></iframe>
 
