@@ -13,7 +13,7 @@ from .shapes import (ENUMERATOR, FIELD, FIELD_NAMES, NUMBERED_LINE, SOURCE_LINE,
                      is_title_line, lines_of)
 
 
-CAPTION = re.compile(r"^\s*(?:▲|△|图\s*\d|圖\s*\d|表\s*\d|Fig\.?\s*\d|Figure\s*\d|Table\s*\d)", re.I)
+CAPTION = re.compile(r"^\s*(?:▲|△(?!\s*[A-Z])|图\s*\d|圖\s*\d|表\s*\d|Fig\.?\s*\d|Figure\s*\d|Table\s*\d)", re.I)
 
 
 # a caption speaks of its picture: where things are in it, what it shows
