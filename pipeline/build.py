@@ -156,6 +156,9 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
 MAX_LISTED = 60   # characters named in a text_lost warning
 
 
+COVER_CROP = 0.1    # more of the cover picture cut away than this: the editor is told
+
+
 def _layout_warnings(log: Log, issue: Issue, edition: str, info: dict) -> None:
     """What the layout had to do, or could not: a table set in parts, a table
     still too wide, text that is not on the pages."""
@@ -188,6 +191,10 @@ def _layout_warnings(log: Log, issue: Issue, edition: str, info: dict) -> None:
         log.warn("pdf.picture_resolution", None, f"the picture {file} on page {page} of the {edition} PDF has "
                  f"{ppi:.0f} ppi at its placed size (the press wants 200 or more): it prints soft; "
                  "supply a larger file")
+    if info.get("cover_cropped", 0) > COVER_CROP:
+        log.warn("pdf.cover_cropped", None, f"the cover picture {issue.meta.cover} is not the page's shape: "
+                 f"{info['cover_cropped']:.0%} of it is cut away on the {edition} PDF's cover; supply it at the "
+                 "trim's proportions (with 3 mm bleed on each side for the press)")
     for tex in info.get("formulas_undrawn", []):
         log.warn("unreadable_formulas", None, f"a formula the {edition} PDF cannot draw (ziamath), set as its "
                  f"TeX: ${tex[:120]}$")

@@ -190,6 +190,8 @@ class Meta:
     identifier: str
     number: str = ""
     extra: dict = field(default_factory=dict)
+    # the cover picture, a file of the issue folder (issue.toml `cover`); "" → a cover drawn from the metadata
+    cover: str = ""
 
     @property
     def date_label(self) -> str:

@@ -91,9 +91,26 @@ def _meta(data: dict, path: Path) -> Meta:
         raise InputError(path, _line_of(path, "language"),
                          f"language {fields['language']!r} is not a BCP 47 language tag such as "
                          "\"zh-CN\", \"zh-Hans\" or \"en\"")
-    extra = {k: v for k, v in data.items() if k not in REQUIRED and k != "number"}
+    extra = {k: v for k, v in data.items() if k not in REQUIRED and k not in ("number", "cover")}
     _check_strings(extra, path)
-    return Meta(**fields, number=number, extra=extra)
+    return Meta(**fields, number=number, extra=extra, cover=_cover(data, path))
+
+
+def _cover(data: dict, path: Path) -> str:
+    """issue.toml's `cover`: a picture file inside the issue folder (as the pictures are read)."""
+    from .pictures import inspect, locate
+    if "cover" not in data:
+        return ""
+    value, line = data["cover"], _line_of(path, "cover")
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(path, line, "'cover' must name a picture file of the issue folder, e.g. \"cover.jpg\"")
+    found, why = locate(value, path.parent)
+    if found is None:
+        raise InputError(path, line, f"the cover picture {value!r} is {why}")
+    got = inspect(path.parent / found)
+    if isinstance(got, str):
+        raise InputError(path, line, f"the cover picture {value!r} is {got}")
+    return found
 
 
 def _check_date(value: str, path, line: int) -> None:

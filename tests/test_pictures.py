@@ -235,3 +235,61 @@ def test_pictures_in_all_three_editions(tmp_path):
     assert captions == ["图1晶圆厂的洁净室", "▲ 示意图", "Fig. 2 A landscape chart"]
     assert all(f.find(f"{{{XHTML}}}img").get("alt") for f in figs)
     assert "schema:accessMode\">visual" in opf and "alternativeText" in opf
+
+
+@pytest.mark.parametrize("cover, said", [("../c.jpg", "outside the issue folder"), ("/etc/hostname", "outside the issue folder"),
+                                         ("images/none.jpg", "not in the issue folder"), ("images/bad.jpg", "not an image"),
+                                         ("", "must name a picture file")])
+def test_a_cover_naming_no_usable_picture_is_bad_input(tmp_path, cover, said):
+    from helpers import issue_toml
+    folder = make_issue(tmp_path, f"# 光互连\n\n{PROSE}\n", issue_toml=issue_toml() + f'# the cover\ncover = "{cover}"\n')
+    (folder / "images").mkdir()
+    (folder / "images" / "bad.jpg").write_bytes(b"not a picture")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--out", str(tmp_path / "o")],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    line = proc.stderr.strip()
+    assert line.startswith("error: ") and "issue.toml:9:" in line and said in line, line
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size, cut", [((1500, 2200), 0), ((2400, 1600), 2)])
+def test_the_issues_cover_picture_is_the_cover_of_every_edition(tmp_path, size, cut):
+    from helpers import issue_toml
+    raw = "".join(f"# 第{k}篇\n\n" + "".join(f"{PROSE}\n\n" for _ in range(12)) for k in (1, 2))
+    folder = make_issue(tmp_path, raw, issue_toml=issue_toml() + 'cover = "images/cover.jpg"\n')
+    # a portrait picture a little narrower than the trim (8 % cut away), or a landscape one (half of
+    # it cut away: both PDFs warn); never letterboxed.  1500 px across 216 mm with the bleed is
+    # 176 ppi, 1600 px down 291 mm 140 ppi: soft for the press
+    (folder / "images").mkdir()
+    Image.new("RGB", size, (230, 190, 30)).save(folder / "images" / "cover.jpg")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--out", str(out), "--quiet"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    first = lambda pdf: [ln.split() for ln in subprocess.run(["pdfimages", "-f", "1", "-l", "1", "-list", str(pdf)],
+                                                             capture_output=True, text=True).stdout.splitlines()[2:]]
+    (screen,), (press,) = first(out / "test-01.pdf"), first(out / "test-01-print.pdf")
+    assert screen[3:6] == [*map(str, size), "rgb"] and press[3:6] == [*map(str, size), "cmyk"]
+    # full bleed: the picture's yellow reaches every edge of the print page, bleed included
+    subprocess.run(["pdftoppm", "-r", "20", "-png", "-f", "1", "-l", "1", str(out / "test-01-print.pdf"),
+                    str(tmp_path / "c")], check=True)
+    im = Image.open(next(tmp_path.glob("c*.png"))).convert("RGB")
+    w, h = im.size
+    for x, y in ((1, h // 2), (w - 2, h // 2), (w // 2, 1), (w // 2, h - 2)):
+        r, g, b = im.getpixel((x, y))
+        assert r > 180 and g > 140 and b < 120, ((x, y), (r, g, b))
+    # the running heads still name the publication, from magazine.toml, as with the drawn cover
+    page2 = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(out / "test-01.pdf"), "-"],
+                           capture_output=True, text=True).stdout
+    assert "天堂之芯" in page2
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    soft = [w["message"] for w in report["warnings"] if w["rule"] == "pdf.picture_resolution"]
+    assert len(soft) == 1 and "images/cover.jpg on page 1 of the print PDF" in soft[0], soft
+    assert len([w for w in report["warnings"] if w["rule"] == "pdf.cover_cropped"]) == cut
+    with zipfile.ZipFile(out / "test-01.epub") as z:
+        opf = etree.fromstring(z.read("OEBPS/content.opf"))
+        (item,) = [i for i in opf.iter("{http://www.idpf.org/2007/opf}item") if i.get("properties") == "cover-image"]
+        assert item.get("media-type") == "image/jpeg"
+        assert z.read("OEBPS/" + item.get("href")) == (folder / "images" / "cover.jpg").read_bytes()

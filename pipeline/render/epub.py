@@ -32,7 +32,7 @@ from lxml import etree
 from ..model import Figure, Issue
 from . import math
 from .words import face, issue_words
-from .xhtml import (DESCRIBED, E, EPUB_NS, HAN_LATIN_GAP as GAP, XHTML, XML_LANG, article_element, blocks_element,
+from .xhtml import (DESCRIBED, cover_alt, E, EPUB_NS, HAN_LATIN_GAP as GAP, XHTML, XML_LANG, article_element, blocks_element,
                     build_time, colophon_element, contents_element, masthead, masthead_en, sub)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +60,21 @@ def xhtml_page(issue: Issue, title: str, body_el, body_type: str | None = None,
     for el in body_el if isinstance(body_el, list) else [body_el]:
         body.append(el)
     return etree.tostring(html, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def cover_href(issue: Issue) -> str:
+    """The cover's file in the book: the issue's own picture (issue.toml `cover`), else one drawn."""
+    ext = Path(issue.meta.cover).suffix.lower() if issue.meta.cover else ".png"
+    return f"images/cover{'.jpg' if ext == '.jpeg' else ext}"
+
+
+def cover_image(issue: Issue, folder: Path | None) -> tuple[bytes, str]:
+    """The cover's bytes and media type: the issue's own picture as it is, else cover_png."""
+    if issue.meta.cover and folder is not None:
+        from ..pictures import FORMATS, inspect
+        found = inspect(folder / issue.meta.cover)      # checked when issue.toml was read
+        return (folder / issue.meta.cover).read_bytes(), FORMATS[found[0]]
+    return cover_png(issue), "image/png"
 
 
 def cover_png(issue: Issue) -> bytes:
@@ -252,8 +267,7 @@ def epub_parts(issue: Issue):
     words = issue_words(issue)
     parts = []
     cover = E("section", {"class": "cover-page"})
-    img = sub(cover, "img", {"src": "images/cover.png",
-                             "alt": f"{words['cover']}{words['colon']}{issue.meta.title} {issue.meta.date_label}"})
+    img = sub(cover, "img", {"src": cover_href(issue), "alt": cover_alt(issue)})
     img.set("role", "doc-cover")
     parts.append(("cover.xhtml", words["cover"], cover, "cover"))
     parts.append(("contents.xhtml", words["contents"],
@@ -436,8 +450,9 @@ def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embe
     for k, (href, data, media) in enumerate(pictures, 1):
         files.append((f"OEBPS/{href}", data))
         manifest.append((f"picture-{k}", href, media, None))
-    files.append(("OEBPS/images/cover.png", cover_png(issue)))
-    manifest.append(("cover-image", "images/cover.png", "image/png", "cover-image"))
+    cover, cover_media = cover_image(issue, folder)
+    files.append((f"OEBPS/{cover_href(issue)}", cover))
+    manifest.append(("cover-image", cover_href(issue), cover_media, "cover-image"))
     files.append(("OEBPS/css/epub.css", book_css(face_code)))
     manifest.append(("css", "css/epub.css", "text/css", None))
     if embed_fonts:

@@ -58,10 +58,22 @@ def placed_pictures(doc) -> list[tuple[int, str, float]]:
             image = getattr(b, "replacement", None)
             if b.element is None or getattr(b, "element_tag", None) != "img" or not getattr(image, "width", 0):
                 continue
-            inches = b.width / 96
-            if inches > 0:
-                found.append((number, b.element.get("data-file") or b.element.get("src"), image.width / inches))
+            if b.width > 0 and b.height > 0:   # scaled to cover its box (the cover): the larger scale counts
+                ppi = min(image.width / (b.width / 96), image.height / (b.height / 96))
+                found.append((number, b.element.get("data-file") or b.element.get("src"), ppi))
     return found
+
+
+def cover_cropped(doc) -> float:
+    """How much of the cover picture (scaled to cover the page) is cut away: 0 when it has the
+    page's shape."""
+    for b in _boxes(doc.pages[0]._page_box) if doc.pages else []:
+        image = getattr(b, "replacement", None)
+        if getattr(b, "element_tag", None) == "img" and "cover-image" in (b.element.get("class") or "") \
+                and getattr(image, "width", 0) and b.width > 0 and b.height > 0:
+            page, picture = b.width / b.height, image.width / image.height
+            return 1 - min(page / picture, picture / page)
+    return 0.0
 
 
 def _name(el) -> str:

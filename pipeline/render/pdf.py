@@ -134,6 +134,7 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
     html, doc, fitted, too_wide, rescued, lost, undrawn = _lay_out(issue, stylesheet, edition, fetcher, issue_folder)
     soft = [(page, file, ppi) for page, file, ppi in fit.placed_pictures(doc)
             if edition == "print" and round(ppi) < MIN_PPI]   # the press's concern; rounding is not softness
+    cropped = fit.cover_cropped(doc)
     doc = _pad_to_signatures(doc, stylesheet, fetcher)
     # the same source gives the same bytes: dates from the issue (or SOURCE_DATE_EPOCH)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", build_time(issue))
@@ -143,7 +144,7 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
                       pdf_tags=(edition == "screen"))
     return {"pages": len(doc.pages), "refused": fetcher.refused, "cjk_typography": cjk_typography,
             "page_starts": page_starts(html, [set(p.anchors) for p in doc.pages]),
-            "formulas_undrawn": undrawn, "pictures_soft": soft, "tables_split": fitted, "tables_too_wide": too_wide, "rescued": rescued, "lost_elements": lost,
+            "formulas_undrawn": undrawn, "pictures_soft": soft, "cover_cropped": cropped, "tables_split": fitted, "tables_too_wide": too_wide, "rescued": rescued, "lost_elements": lost,
             "text_lost": fit.text_lost(html, target)}
 
 
@@ -207,7 +208,8 @@ def _place_pictures(html, folder: Path) -> None:
         if img.get("data-dpi") and img.get("src"):
             img.set("data-file", img.get("src"))
             img.set("src", (folder.resolve() / img.get("src")).as_uri())
-            img.set("style", f"image-resolution: {img.get('data-dpi')}dpi")
+            if img.get("data-dpi") != "0":     # 0: sized by the style sheet (the cover)
+                img.set("style", f"image-resolution: {img.get('data-dpi')}dpi")
 
 
 PART_ID = re.compile(r"(-t\d+)-\d+$")   # the second and later parts of a table split by fit

@@ -328,9 +328,18 @@ def masthead_en(issue: Issue) -> str:
     return issue.magazine.get("masthead_en") or issue.meta.subtitle
 
 
+def cover_alt(issue: Issue) -> str:
+    words = issue_words(issue)
+    return f"{words['cover']}{words['colon']}{issue.meta.title} {issue.meta.date_label}"
+
+
 def cover_element(issue: Issue):
-    cover = E("section", {"class": "cover", "id": "cover"})
     name = masthead(issue)
+    if issue.meta.cover:     # the issue's own cover picture, to the trim (and the bleed in print)
+        cover = E("section", {"class": "cover cover-picture", "id": "cover", "data-masthead": name})
+        sub(cover, "img", {"class": "cover-image", "src": issue.meta.cover, "data-dpi": "0", "alt": cover_alt(issue)})
+        return cover
+    cover = E("section", {"class": "cover", "id": "cover"})
     # the cover sets a name of a few characters large; a longer one (in em: Latin letters
     # count about half) at a size that does not break every word
     width = sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in name)
