@@ -116,6 +116,20 @@ def test_the_writer_only_writes_the_heading_levels_and_header_cells_it_is_given(
         assert all(text for tag, text in cells if tag == "th"), a.title
 
 
+def test_a_table_that_scrolls_on_a_phone_can_be_scrolled_from_the_keyboard(model_2025_08):
+    from pipeline.render.epub import scrollable_tables
+    parts = epub_parts(model_2025_08[0])
+    scrollable_tables(parts)
+    wraps = [el for _, _, b, _ in parts for el in b.iter(f"{{{XHTML}}}div") if "table-wrap" in el.get("class", "")]
+    assert len(wraps) > 10
+    assert all(w.get("tabindex") == "0" for w in wraps)
+    named = [w for w in wraps if w.find(f"{{{XHTML}}}table/{{{XHTML}}}caption") is not None]
+    assert named
+    for w in named:      # named by its caption, which it points at
+        caption = w.find(f"{{{XHTML}}}table/{{{XHTML}}}caption")
+        assert w.get("role") == "region" and w.get("aria-labelledby") == caption.get("id")
+
+
 def test_page_list_entries_lead_to_page_break_markers_in_order(model_2025_08):
     issue = copy.deepcopy(model_2025_08[0])
     first, second = issue.articles[0], issue.articles[1]

@@ -418,6 +418,23 @@ def picture_files(parts, folder: Path | None) -> list[tuple[str, bytes, str]]:
     return files
 
 
+def scrollable_tables(parts) -> None:
+    """A table wider than a phone scrolls in its wrapper (epub.css): the wrapper takes the keyboard's
+    focus so that it can be scrolled without a pointer (WCAG 2.1.1, Ace's scrollable-region-focusable),
+    named by the table's caption when it has one."""
+    for _, _, body, _ in parts:
+        for wrap in body.iter(f"{{{XHTML}}}div"):
+            if "table-wrap" not in (wrap.get("class") or "").split():
+                continue
+            wrap.set("tabindex", "0")
+            table = wrap.find(f"{{{XHTML}}}table")
+            caption = table.find(f"{{{XHTML}}}caption") if table is not None else None
+            if caption is not None and table.get("id"):
+                caption.set("id", f"{table.get('id')}-caption")
+                wrap.set("role", "region")
+                wrap.set("aria-labelledby", caption.get("id"))
+
+
 def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embed_fonts: bool = False,
                folder: Path | None = None) -> None:
     t = build_time(issue)
@@ -425,6 +442,7 @@ def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embe
     stamp = t[:6] if t.tm_year >= 1980 else (1980, 1, 1, 0, 0, 0)
     parts = epub_parts(issue)
     pictures = picture_files(parts, folder)
+    scrollable_tables(parts)
     pages = mark_pages(page_starts or {}, parts)
     nav = _nav(issue, pages)
     docs = [(name, title, body, typ) for name, title, body, typ in parts] + [
