@@ -189,11 +189,30 @@ def _passage_before(blocks, n) -> str:
     """The start of the text a picture stands under (a run of pictures shares it)."""
     for b in reversed(blocks[max(0, n - 6):n]):
         if isinstance(b, Paragraph) and b.role == "body" and b.text.strip() or isinstance(b, (ListBlock, Heading)):
-            t = " ".join(b.text.split())      # a heading only where no prose comes first (a question set)
-            return t if len(t) <= NEAR else t[:NEAR].rstrip() + "…"
+            t, whole = _speakable(b)          # a heading only where no prose comes first (a question set)
+            t = " ".join(t.split())
+            return t if len(t) <= NEAR and whole else t[:NEAR].rstrip() + "…"
         if isinstance(b, Table):
             break
     return ""
+
+
+def _speakable(b) -> tuple[str, bool]:
+    """A block's text as a reader who cannot see it is told it: a formula in plain words where it is
+    simple TeX (x, 2x + 1 = 5), and the text cut before the first that is not, TeX being no text to
+    read out → (text, whether it is whole)."""
+    from .inline import tex_to_runs
+    runs = b.runs if isinstance(b, (Paragraph, Heading)) else [r for item in b.items for r in item + [Run(" ")]]
+    out = []
+    for r in runs:
+        if r.marks & {"math", "tex"}:
+            simple = tex_to_runs(r.text.strip().strip("$"), frozenset())
+            if simple is None:
+                return "".join(out), False
+            out.append(plain(simple))
+        else:
+            out.append(r.text)
+    return "".join(out), True
 
 
 def _find_file(b: Figure, folder: Path | None, ctx: Context) -> None:
