@@ -14,6 +14,7 @@ import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
+from .clean.figures import PICTURE_MARK
 from .context import Context, Decisions
 from .model import Editor, Figure, Heading, ListBlock, Paragraph, Run, Table, plain
 from .text import SOURCE_LINE
@@ -32,7 +33,7 @@ FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP":
 # the content list's boxes); a file that names its own resolution is taken at its word
 EXTRACTOR_DPI = 200.0
 # a caption numbers its picture, or marks it (▲), or credits it
-CAPTION_START = re.compile(r"^\s*(?:▲|△(?!\s*[A-Z])|图\s*\d|圖\s*\d|Fig\.?\s*\d|Figure\s*\d|Graph\b|Chart\b|Map\b|Photo\b)", re.I)
+CAPTION_START = re.compile(rf"^\s*(?:{PICTURE_MARK}|Graph\b|Chart\b|Map\b|Photo\b)", re.I)
 # the author's text pointing at a picture: shown beside a missing one in the report
 POINTER = re.compile(r"[如见][上下左右]?图|[上下左右]图|图\s*\d|圖\s*\d|\b(?:see |the )?(?:figure|fig\.|graph|chart|map)s?\s*(?:\d|below|above)",
                      re.I)

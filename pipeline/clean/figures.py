@@ -13,7 +13,9 @@ from .shapes import (ENUMERATOR, FIELD, FIELD_NAMES, NUMBERED_LINE, SOURCE_LINE,
                      is_title_line, lines_of)
 
 
-CAPTION = re.compile(r"^\s*(?:▲|△(?!\s*[A-Z])|图\s*\d|圖\s*\d|表\s*\d|Fig\.?\s*\d|Figure\s*\d|Table\s*\d)", re.I)
+# how a caption starts: it marks its picture (▲; △ but not △ABC, a triangle) or numbers it
+PICTURE_MARK = r"▲|△(?!\s*[A-Z])|图\s*\d|圖\s*\d|Fig\.?\s*\d|Figure\s*\d"
+CAPTION = re.compile(rf"^\s*(?:{PICTURE_MARK}|表\s*\d|Table\s*\d)", re.I)     # of a picture or a table
 
 
 # a caption speaks of its picture: where things are in it, what it shows
