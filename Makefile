@@ -3,9 +3,13 @@ ISSUE ?= 2025-08
 OUT := output/$(ISSUE)
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 default-jre-headless poppler-utils libgs-common ghostscript pandoc
+APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 default-jre-headless poppler-utils libgs-common ghostscript pandoc \
+                argyll icc-profiles-free
 SOURCES := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*.toml styles/*) sources/magazine.toml \
            $(wildcard sources/$(ISSUE)/*)
+# the print edition's printing condition, FOGRA39: a profile made of Fogra's data (icc-profiles-free)
+# with ArgyllCMS's colprof (argyll), the same bytes on every machine; about 25 s, once
+PRESS_PROFILE := build/icc/FOGRA39L.icc
 EDITIONS := $(OUT)/$(ISSUE).pdf $(OUT)/$(ISSUE)-print.pdf $(OUT)/$(ISSUE).epub
 
 .PHONY: all setup pdf epub test check bench clean preview all-issues ace screenshots corpus
@@ -13,7 +17,10 @@ EDITIONS := $(OUT)/$(ISSUE).pdf $(OUT)/$(ISSUE)-print.pdf $(OUT)/$(ISSUE).epub
 
 all: setup $(OUT)/report.json
 
-setup: $(VENV)/.installed .stamp-apt
+setup: $(VENV)/.installed .stamp-apt $(PRESS_PROFILE)
+
+$(PRESS_PROFILE): tools/press_profile.py | .stamp-apt
+	python3 tools/press_profile.py $@
 
 # Debian packages: installed with apt-get when run as root, else the command is printed
 # (checked again when this Makefile, and so perhaps the list, changes).

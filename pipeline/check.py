@@ -121,6 +121,7 @@ def _open_pdf(path: Path) -> PdfReader:
 MM = 72 / 25.4
 TRIM = (210 * MM, 285 * MM)
 BLEED = 3 * MM
+SLUG = 5 * MM     # paper beyond the bleed, for the crop marks
 TOL = 0.6  # pt
 
 
@@ -199,7 +200,7 @@ def _cjk_faces(edition, fonts, reader):
 def check_print_pdf(path: Path):
     r = _open_pdf(path)
     res = []
-    bad = []
+    bad, short = [], []
     for n, p in enumerate(r.pages, 1):
         trim, bleed = _box(p, "/TrimBox"), _box(p, "/BleedBox")
         if not trim or not bleed:
@@ -211,12 +212,22 @@ def check_print_pdf(path: Path):
         if any(abs(x) > TOL for x in (trim[0] - bleed[0] - BLEED, trim[1] - bleed[1] - BLEED,
                                       bleed[2] - trim[2] - BLEED, bleed[3] - trim[3] - BLEED)):
             bad.append(f"p{n}: BleedBox not 3 mm around the trim")
+        media = _box(p, "/MediaBox")
+        if min(bleed[0] - media[0], bleed[1] - media[1], media[2] - bleed[2], media[3] - bleed[3]) < SLUG - TOL:
+            short.append(n)
     res.append(("print: TrimBox 210×285 mm and 3 mm BleedBox on every page", not bad,
                 f"{len(r.pages)} pages" if not bad else "; ".join(bad[:5])))
-    intents = r.trailer["/Root"].get("/OutputIntents")
-    ok = bool(intents) and any(i.get_object().get("/S") == "/GTS_PDFX" and i.get_object().get("/DestOutputProfile")
-                               for i in intents)
+    # WeasyPrint draws the crop marks from the paper's edge half-way to the trim: with paper 5 mm
+    # or more beyond the bleed they stay out of it, where the press cuts into
+    res.append(("print: crop marks outside the bleed (paper ≥ 5 mm beyond it)", not short,
+                f"{len(r.pages)} pages" if not short else f"pages {short[:10]}: the marks reach into the bleed"))
+    intents = [i.get_object() for i in r.trailer["/Root"].get("/OutputIntents") or []]
+    ok = any(i.get("/S") == "/GTS_PDFX" and i.get("/DestOutputProfile") for i in intents)
     res.append(("print: PDF/X output intent with ICC profile", ok, "" if ok else "no /OutputIntents"))
+    named = [(str(i.get("/OutputConditionIdentifier", "")), str(i.get("/RegistryName", ""))) for i in intents]
+    ok = any(ident and registry for ident, registry in named)
+    res.append(("print: a registered printing condition", ok,
+                ", ".join(f"{i} ({r or 'in no registry'})" for i, r in named) or "no output intent"))
     xmp = _xmp(r)
     ok = "PDF/X-4" in xmp
     res.append(("print: PDF/X-4 identification in XMP", ok, ""))

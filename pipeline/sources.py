@@ -184,7 +184,40 @@ def _check_magazine(data: dict, path: Path) -> None:
             wrong(key, "a text", value)
     if "words" in data:
         _check_words(data["words"], path)
+    if "print" in data:
+        _check_print(data["print"], path)
     _check_strings(data, path)
+
+
+PRINT_KEYS = {"profile": "the print shop's ICC profile, a file beside magazine.toml",
+              "condition": "the registered printing condition it characterises, e.g. \"FOGRA51\"",
+              "condition_text": "that condition in words"}
+
+
+def _check_print(table, path: Path) -> None:
+    """[print]: the printing condition (render/press.py): a CMYK output profile inside the sources folder."""
+    from .pictures import locate
+    from .render.press import profile_problem
+    if not isinstance(table, dict):
+        raise InputError(path, _line_of(path, "print"), f"'print' must be a table [print], not {type_name(table)}")
+    for key, value in table.items():
+        line = _line_in_table(path, "print", key)
+        if key not in PRINT_KEYS:
+            raise InputError(path, line, f"[print] has no '{key}': "
+                             + "; ".join(f"{k}: {what}" for k, what in PRINT_KEYS.items()))
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(path, line, f"[print] '{key}' must be a text: {PRINT_KEYS[key]}")
+    if "profile" in table:
+        line = _line_in_table(path, "print", "profile")
+        found, why = locate(table["profile"], path.parent)
+        if found is None:
+            raise InputError(path, line, f"the print profile {table['profile']!r} is "
+                             + why.split(" (")[0].replace("issue folder", "sources folder"))
+        problem = profile_problem((path.parent / found).read_bytes()[:200])
+        if problem:
+            raise InputError(path, line, f"the print profile {table['profile']!r} is {problem}")
+    elif table:
+        raise InputError(path, _line_of(path, "print"), "[print] names a condition but no 'profile' characterising it")
 
 
 MAX_RAW_BYTES = 8 * 10**6    # 2 million characters of UTF-32 at most (read.MAX_TEXT)

@@ -18,12 +18,12 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..model import Issue
-from . import cjk_justify, fit, math
-from .xhtml import XHTML, build_time, html_document, serialize
+from . import cjk_justify, fit, math, press
+from .xhtml import XHTML, build_time, html_document, serialize, sub
 
 ROOT = Path(__file__).resolve().parents[2]
 STYLES = ROOT / "styles"
-ICC_DIRS = [Path("/usr/share/color/icc/ghostscript")]
+ICC_DIRS = [press.FALLBACK_PROFILE.parent, press.DEFAULT_PROFILE.parent]
 
 EDITIONS = {
     # edition: (style sheet, pdf variant, widest gap between Chinese characters in em).
@@ -37,11 +37,11 @@ EDITIONS = {
 
 class ClosedFetcher(URLFetcher):
     """Serves local files from the allowed folders; refuses everything else.
-    With `press`, the pictures are served as the print shop needs them (press_image)."""
+    With `press` (a CMYK profile), the pictures are served as the print shop needs them (press_image)."""
 
-    def __init__(self, allowed: list[Path], press: bool = False):
+    def __init__(self, allowed: list[Path], press: Path | None = None):
         super().__init__(allowed_protocols={"file"})
-        self.allowed = [p.resolve() for p in allowed]
+        self.allowed = [p.resolve() for p in allowed] + ([press.resolve()] if press else [])
         self.served: list[str] = []
         self.refused: list[str] = []
         self.press, self._pressed = press, {}
@@ -56,7 +56,7 @@ class ClosedFetcher(URLFetcher):
                 data = path.read_bytes()
                 if self.press and kind.startswith("image/") and path.suffix.lower() != ".svg":
                     if path not in self._pressed:   # each layout round fetches it again
-                        self._pressed[path] = press_image(data)
+                        self._pressed[path] = press.press_image(data, self.press)
                     data, kind = self._pressed[path]
                     return _Served(url, data, {"Content-Type": kind})
                 return URLFetcherResponse(url, data, {"Content-Type": kind})
@@ -73,52 +73,6 @@ class _Served(URLFetcherResponse):
         return None
 
 
-def press_profile() -> Path:
-    """The CMYK profile of the print PDF's output intent, as print.css names it."""
-    css = (STYLES / "print.css").read_text(encoding="utf-8")
-    m = re.search(r'@color-profile[^}]*?src:\s*url\("?file://([^")]+\.icc)', css, re.S)
-    return Path(m.group(1)) if m else ICC_DIRS[0] / "default_cmyk.icc"
-
-
-GREY_TOLERANCE = 3    # a picture whose channels differ by no more than this is grey: set in black ink
-
-
-def press_image(data: bytes) -> tuple[bytes, str]:
-    """A picture for the press: grey ones as DeviceGray (black ink only), colour ones converted to
-    CMYK through the output intent's profile (Pillow ImageCms; from the picture's own profile, else
-    sRGB) and saved as JPEG.  Never DeviceRGB in the print PDF."""
-    import io
-    from PIL import Image, ImageChops, ImageCms, ImageOps
-    with Image.open(io.BytesIO(data)) as im:
-        im.load()
-        icc = im.info.get("icc_profile")
-        im = ImageOps.exif_transpose(im)
-        if im.mode == "CMYK":
-            out, fmt = im, "JPEG"
-        else:
-            if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
-                rgba = im.convert("RGBA")
-                flat = Image.new("RGB", rgba.size, (255, 255, 255))   # paper
-                flat.paste(rgba, mask=rgba.getchannel("A"))
-                im = flat
-            rgb = im.convert("RGB")
-            r, g, b = rgb.split()
-            spread = max(ImageChops.difference(r, g).getextrema()[1], ImageChops.difference(g, b).getextrema()[1])
-            if spread <= GREY_TOLERANCE:
-                out, fmt = rgb.convert("L"), ("JPEG" if data[:2] == b"\xff\xd8" else "PNG")   # lossless stays lossless
-            else:
-                source = (ImageCms.ImageCmsProfile(io.BytesIO(icc)) if icc else ImageCms.createProfile("sRGB"))
-                out = ImageCms.profileToProfile(rgb, source, str(press_profile()), outputMode="CMYK",
-                                                renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
-                fmt = "JPEG"
-    buf = io.BytesIO()
-    if fmt == "JPEG":
-        out.save(buf, "JPEG", quality=95, subsampling=0)
-    else:
-        out.save(buf, "PNG", optimize=True)
-    return buf.getvalue(), "image/jpeg" if fmt == "JPEG" else "image/png"
-
-
 MIN_PPI = 200    # below this at its placed size a picture prints soft: the preflight warns
 
 
@@ -130,21 +84,24 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
     # 70.0: off with cjk_justify_on=False or the environment TIANTANG_CJK_JUSTIFY=0
     on = cjk_justify.enabled() if cjk_justify_on is None else cjk_justify_on
     cjk_typography = cjk_justify.install() if on else cjk_justify.uninstall()   # False: not patched
-    fetcher = fetcher or ClosedFetcher([STYLES, issue_folder, *ICC_DIRS], press=(edition == "print"))
-    html, doc, fitted, too_wide, rescued, lost, undrawn = _lay_out(issue, stylesheet, edition, fetcher, issue_folder)
+    cond = press.condition(issue.magazine, issue_folder.parent) if edition == "print" else None
+    fetcher = fetcher or ClosedFetcher([STYLES, issue_folder, *ICC_DIRS], press=cond and cond.profile)
+    html, doc, fitted, too_wide, rescued, lost, undrawn = _lay_out(issue, stylesheet, edition, fetcher, issue_folder,
+                                                                   cond)
     soft = [(page, file, ppi) for page, file, ppi in fit.placed_pictures(doc)
             if edition == "print" and round(ppi) < MIN_PPI]   # the press's concern; rounding is not softness
     cropped = fit.cover_cropped(doc)
-    doc = _pad_to_signatures(doc, stylesheet, fetcher)
+    if edition == "print":     # the press binds sheets; a reader's PDF has no blank pages
+        doc = _pad_to_signatures(doc, stylesheet, fetcher)
     # the same source gives the same bytes: dates from the issue (or SOURCE_DATE_EPOCH)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", build_time(issue))
     doc.metadata.created = doc.metadata.modified = stamp
     with _stable_document_id(f"{issue.meta.identifier}/{edition}"), _registration_marks():
         doc.write_pdf(str(target), pdf_variant=variant, pdf_identifier=True,
-                      pdf_tags=(edition == "screen"))
+                      pdf_tags=(edition == "screen"), finisher=cond and press.finisher(cond))
     return {"pages": len(doc.pages), "refused": fetcher.refused, "cjk_typography": cjk_typography,
             "page_starts": page_starts(html, [set(p.anchors) for p in doc.pages]),
-            "formulas_undrawn": undrawn, "pictures_soft": soft, "cover_cropped": cropped, "tables_split": fitted, "tables_too_wide": too_wide, "rescued": rescued, "lost_elements": lost,
+            "formulas_undrawn": undrawn, "pictures_soft": soft, "cover_cropped": cropped, "condition": cond, "tables_split": fitted, "tables_too_wide": too_wide, "rescued": rescued, "lost_elements": lost,
             "text_lost": fit.text_lost(html, target)}
 
 
@@ -152,7 +109,7 @@ FIT_ROUNDS = 5   # layouts at most: each round splits wide tables further or res
 RESCUES = ("layout-rescue", "layout-rescue single-column")   # classes, tried in turn (common.css)
 
 
-def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher, folder: Path):
+def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher, folder: Path, cond=None):
     """Lay the issue out, then look at the pages and lay it out again while
     they are wrong:
     - a table wider than the type area is set in parts (fit.split_table),
@@ -168,6 +125,8 @@ def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher, folder: Path)
     rescued: dict[str, int] = {}        # article id → index in RESCUES
     for round_ in range(FIT_ROUNDS):
         html = html_document(issue, stylesheet, edition)
+        if cond is not None:      # the printing condition: the output intent and what device-cmyk() means
+            sub(html.find(f"{{{XHTML}}}head"), "style", text=press.color_profile_css(cond))
         _place_pictures(html, folder)
         data_columns = {t: fit.columns(el) - 1 for t, el in _tables(html).items()}
         fit.split_wide(html, parts)
@@ -255,7 +214,7 @@ SIGNATURE = 4   # pages folded into one sheet: a saddle-stitched magazine has a 
 def _pad_to_signatures(doc, stylesheet: str, fetcher):
     """Blank pages, without heads or folios, before the back page (the
     colophon) bring the page count to a multiple of four, as a print shop
-    binds it; both editions, so that their pages stay the same."""
+    binds it (the print edition only)."""
     missing = -len(doc.pages) % SIGNATURE
     if not missing or len(doc.pages) < 2:
         return doc
