@@ -81,7 +81,7 @@ def test_zh_tw_epub_says_traditional_words_and_no_simplified_ones(tmp_path):
     assert "免責聲明" in text_of(contents)
     article = etree.fromstring(files[f"OEBPS/{issue.articles[0].id}.xhtml"])
     assert text_of(article.xpath("//x:p[@class='source']", namespaces=NS)[0]) == "來源：芯東西"
-    assert article.xpath("//x:div[@class='table-wrap']/@data-continued", namespaces=NS) == ["續表"]
+    assert article.xpath("//x:tbody/@data-continued", namespaces=NS) == ["續表"]
     nav = files["OEBPS/nav.xhtml"].decode()
     assert "目錄" in nav and "版權頁" in nav
     everything = "".join(d.decode() for n, d in files.items() if n.endswith((".xhtml", ".opf")))

@@ -258,3 +258,40 @@ def test_a_table_that_runs_on_says_so_at_the_head_of_the_next_page(tmp_path):
     assert ends > starts
     assert marked == list(range(starts + 1, ends + 1))
     assert all("续表：各公司营收排名" in pages[n - 1] for n in marked)
+
+
+def _table_pages(tmp_path, paragraphs: int, rows: int):
+    """An article of `paragraphs` paragraphs, then a table of `rows` rows, laid out for print."""
+    import subprocess
+    from helpers import make_issue
+    from pipeline.build import make_model
+    from pipeline.render.pdf import render_pdf
+    prose = "".join(f"第{k}段：晶圆制造包括光刻、刻蚀、沉积与清洗等数百道工序，每一道都关系到芯片的良率与成本。\n\n"
+                    for k in range(paragraphs))
+    body = "\n".join(f"公司{k}\t{k * 10}\t{k}%" for k in range(1, rows + 1))
+    raw = ("# 天堂之芯\n\n# 目录\n\n### • 芯动态\n\n- ▲甲公司发布新品 — 01\n\n## 甲公司发布新品\n\n" + prose
+           + "各公司营收排名\n\n公司\t营收\t份额\n" + body + "\n\n正文二，完整。\n")
+    folder = make_issue(tmp_path, raw)
+    issue, _, _ = make_model(folder)
+    info = render_pdf(issue, "print", folder, tmp_path / "x.pdf")
+    pages = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(tmp_path / "x.pdf"), "-"],
+                            capture_output=True, text=True).stdout for n in range(1, info["pages"] + 1)]
+    (rows_by_page,) = info["table_rows"].values()
+    return pages, rows_by_page
+
+
+def test_a_short_table_that_does_not_fit_starts_the_next_page_whole_and_not_continued(tmp_path):
+    # 46 paragraphs fill the article's pages to a few lines from the foot: measured, the 12-row
+    # table goes to the head of the next page rather than 3 rows here and 9 there
+    pages, rows = _table_pages(tmp_path, 46, 12)
+    assert rows == [12]
+    at = next(n for n, text in enumerate(pages, 1) if "各公司营收排名" in text)
+    lines = [ln for ln in pages[at - 1].splitlines() if ln.strip()]
+    assert lines[1] == "各公司营收排名", lines[:3]        # the head of the page (after the running head)
+    assert "续表" not in pages[at - 1]
+
+
+def test_a_long_table_breaks_with_three_rows_or_more_on_each_side(tmp_path):
+    # 44 rows after 40 paragraphs: the table starts low on a page and runs on to the next
+    pages, rows = _table_pages(tmp_path, 40, 44)
+    assert len(rows) == 2 and sum(rows) == 44 and min(rows) >= 3, rows

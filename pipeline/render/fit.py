@@ -64,6 +64,19 @@ def placed_pictures(doc) -> list[tuple[int, str, float]]:
     return found
 
 
+def table_rows_by_page(doc) -> dict[str, list[int]]:
+    """Table id → the body rows it sets on each page it is on, in order: [7] for a table set
+    whole, [4, 3] for one split after its fourth row."""
+    rows: dict[str, list[int]] = {}
+    for page in doc.pages:
+        for b in _boxes(page._page_box):
+            if getattr(b, "element_tag", None) == "table" and b.element is not None and b.element.get("id") \
+                    and type(b).__name__ == "TableBox":
+                n = sum(len(g.children) for g in b.children if getattr(g, "element_tag", None) == "tbody")
+                rows.setdefault(b.element.get("id"), []).append(n)
+    return rows
+
+
 def cover_cropped(doc) -> float:
     """How much of the cover picture (scaled to cover the page) is cut away: 0 when it has the
     page's shape."""

@@ -19,7 +19,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..model import Issue
 from . import cjk_justify, fit, math, press
-from .xhtml import XHTML, build_time, html_document, serialize, sub
+from .xhtml import XHTML, E, build_time, html_document, serialize, sub
 
 ROOT = Path(__file__).resolve().parents[2]
 STYLES = ROOT / "styles"
@@ -91,6 +91,7 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
     soft = [(page, file, ppi) for page, file, ppi in fit.placed_pictures(doc)
             if edition == "print" and round(ppi) < MIN_PPI]   # the press's concern; rounding is not softness
     cropped = fit.cover_cropped(doc)
+    table_rows = fit.table_rows_by_page(doc)
     if edition == "print":     # the press binds sheets; a reader's PDF has no blank pages
         doc = _pad_to_signatures(doc, stylesheet, fetcher)
     # the same source gives the same bytes: dates from the issue (or SOURCE_DATE_EPOCH)
@@ -101,7 +102,7 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
                       pdf_tags=(edition == "screen"), finisher=cond and press.finisher(cond))
     return {"pages": len(doc.pages), "refused": fetcher.refused, "cjk_typography": cjk_typography,
             "page_starts": page_starts(html, [set(p.anchors) for p in doc.pages]),
-            "formulas_undrawn": undrawn, "pictures_soft": soft, "cover_cropped": cropped, "condition": cond, "tables_split": fitted, "tables_too_wide": too_wide, "rescued": rescued, "lost_elements": lost,
+            "formulas_undrawn": undrawn, "pictures_soft": soft, "cover_cropped": cropped, "condition": cond, "table_rows": table_rows, "tables_split": fitted, "tables_too_wide": too_wide, "rescued": rescued, "lost_elements": lost,
             "text_lost": fit.text_lost(html, target)}
 
 
@@ -128,6 +129,7 @@ def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher, folder: Path,
         if cond is not None:      # the printing condition: the output intent and what device-cmyk() means
             sub(html.find(f"{{{XHTML}}}head"), "style", text=press.color_profile_css(cond))
         _place_pictures(html, folder)
+        _caption_every_table(html)
         data_columns = {t: fit.columns(el) - 1 for t, el in _tables(html).items()}
         fit.split_wide(html, parts)
         undrawn = math.to_svg(html, ink=PRINT_BLACK if edition == "print" else None)
@@ -159,6 +161,15 @@ def _lay_out(issue: Issue, stylesheet: str, edition: str, fetcher, folder: Path,
     fitted = {t: (n, *first[t]) for t, n in parts.items()}
     return (html, doc, fitted, sorted(wide), {a: RESCUES[k] for a, k in rescued.items()},
             [el.get("id") for el in lost], undrawn)
+
+
+def _caption_every_table(html) -> None:
+    """An empty caption for a table without one: where a table starts, on its first page only
+    (common.css, "table continued").  (A mark of another kind before the table, a block or a
+    ::before, makes WeasyPrint 70 lose the rows of a table it splits.)"""
+    for table in html.iter(f"{{{XHTML}}}table"):
+        if table.find(f"{{{XHTML}}}caption") is None:
+            table.insert(0, E("caption", {"class": "caption-none", "aria-hidden": "true"}))
 
 
 def _place_pictures(html, folder: Path) -> None:

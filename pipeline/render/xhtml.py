@@ -106,10 +106,16 @@ def _lang(el, lang):
         el.set(XML_LANG, lang)
 
 
+# a table of no more rows and text than this is short enough for any page: never split
+WHOLE_TABLE_ROWS, WHOLE_TABLE_TEXT = 15, 900
+
+
 def render_table(t: Table, table_id: str, words: dict):
     # what the page head says where the table runs on from the previous page
     continued = words["table_continued"] + (words["colon"] + plain(t.caption) if t.caption else "")
-    wrap = E("div", {"class": "table-wrap", "data-continued": continued})
+    body_rows = sum(1 for r in t.rows if r.role != "head")
+    whole = body_rows <= WHOLE_TABLE_ROWS and sum(len(plain(c.runs)) for r in t.rows for c in r.cells) <= WHOLE_TABLE_TEXT
+    wrap = E("div", {"class": "table-wrap table-whole" if whole else "table-wrap"})
     _lang(wrap, t.lang)
     table = sub(wrap, "table", {"id": table_id})
     if t.caption:
@@ -126,7 +132,7 @@ def render_table(t: Table, table_id: str, words: dict):
                 add_runs(sub(tr, "th" if c.header else "td", {
                     "scope": scope, "colspan": c.colspan if c.colspan > 1 else None,
                     "rowspan": c.rowspan if c.rowspan > 1 else None}), c.runs)
-    tbody = sub(table, "tbody")
+    tbody = sub(table, "tbody", {"data-continued": continued})
     for r in body:
         tr = sub(tbody, "tr", {"class": r.role if r.role != "body" else None})
         for k, c in enumerate(r.cells):
