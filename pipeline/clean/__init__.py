@@ -23,14 +23,14 @@ from ..context import Context, Ruler
 from ..model import Block
 from .formulas import unreadable_formulas
 from .figures import captions, image_text, stranded_text
-from .headings import numbered_titles, parallel_titles
+from .headings import glued_numbers, numbered_titles, parallel_titles
 from .join import join_page_breaks, warn_unjoined
 from .lists import merge_lists, numbered_items
 from .paragraphs import long_paragraph
 from .symbols import symbol_font
 from .noise import (drop_disclaimer, image_descriptions, redaction_marks, repeated_lines, running_heads,
                     screenshot_text)
-from .style import fullwidth_punctuation, han_latin_spacing, language_tags
+from .style import fullwidth_punctuation, han_latin_spacing, language_tags, text_arrows
 
 RULES = Ruler("clean", (
     ("symbol_font", symbol_font,
@@ -49,6 +49,7 @@ RULES = Ruler("clean", (
     ("captions", captions, "photo and figure captions (▲ …, 图1 …, Fig. 1) are captions"),
     ("image_text", image_text, "text that stood inside a chart, slide or document image is set apart"),
     ("fullwidth_punctuation", fullwidth_punctuation, "half-width punctuation in Chinese becomes full width"),
+    ("text_arrows", text_arrows, "an arrow typed -> between words is the sign → (no spaces beside Han)"),
     # after: brackets made full width need no space either
     ("han_latin_spacing", han_latin_spacing, "no literal space between Han and Latin or digits (the gap is set)"),
     # after house style: a line quoted in Traditional keeps it too
@@ -58,6 +59,7 @@ RULES = Ruler("clean", (
     # reads the cuts the joins made (ctx.cuts)
     ("stranded_text", stranded_text, "what stood inside a cut sentence is moved after it"),
     ("numbered_titles", numbered_titles, "a lone item numbered like a section (04. …) is a heading"),
+    ("glued_numbers", glued_numbers, "a heading's number glued to an acronym (03AI) gets its space (03 AI)"),
     # after joins: a cut item's tail no longer splits its list
     ("merge_lists", merge_lists, "list items split by blank lines become one list"),
     ("numbered_items", numbered_items, "`- 1、…` items are an ordered list, the number moves into it"),

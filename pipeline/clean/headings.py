@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from ..model import Editor, Heading, ListBlock, Run, plain
 from ..text import TERMINAL, squash
@@ -9,6 +10,9 @@ from .join import MAX_REACH
 from .shapes import body_paragraphs, is_title_line
 
 
+# a heading's number glued to the acronym that opens its title ("03AI 驱动"); a leading zero
+# makes it a number of the sequence, not part of a name (5G, 3D)
+GLUED_NUMBER = re.compile(r"^(0\d)(?=[A-Z]{2})")
 PARALLEL_PREFIX = 4   # characters a title shares with its siblings ("2024年，是…之年")
 
 
@@ -47,3 +51,15 @@ def numbered_titles(blocks, ctx):
             continue
         out.append(b)
     return out
+
+
+def glued_numbers(blocks, ctx):
+    """A heading numbered 01, 02, … whose number is glued to the acronym after it (03AI 驱动) has
+    the space its siblings have (03 AI 驱动)."""
+    for b in blocks:
+        if isinstance(b, Heading) and b.runs and GLUED_NUMBER.match(b.runs[0].text):
+            before = b.text
+            first = b.runs[0]
+            b.runs[0] = Run(GLUED_NUMBER.sub(r"\1 ", first.text, count=1), first.marks, first.lang)
+            ctx.log.change("glued_numbers", b.span, before, b.text)
+    return blocks

@@ -18,6 +18,24 @@ SPACE_AROUND_FULLWIDTH = re.compile(f" +(?=[{FULL_WIDTH_MARKS}])|(?<=[{FULL_WIDT
                                     f"|(?<=[{HAN}]) +(?=[“‘])|(?<=[”’]) +(?=[{HAN}])")
 
 
+# an arrow typed as ASCII between words (初芯 -> 燃芯, A -> B), not inside code (a->b) or a comparison
+ASCII_ARROW = re.compile(r"(?:(?<=\S) +|(?<=[%s]))(<->|->|=>)(?: +(?=\S)|(?=[%s]))" % (HAN, HAN))
+ARROWS = {"->": "→", "=>": "⇒", "<->": "↔"}
+
+
+def text_arrows(blocks, ctx):
+    """An arrow typed `->` between words is set as the arrow sign (→ ⇒ ↔); beside Han, without the
+    spaces around it (Chinese sets no space beside a full-width sign)."""
+    def repl(m):
+        edits = {i: "" for i in range(m.start(), m.end())}
+        before, after = m.string[m.start() - 1], m.string[m.end()] if m.end() < len(m.string) else ""
+        han = re.match(f"[{HAN}]", before) and re.match(f"[{HAN}]", after or " ")
+        around = "" if han else " "
+        edits[m.start()] = around + ARROWS[m.group(1)] + around
+        return edits
+    return apply_pattern(blocks, ctx, "text_arrows", ASCII_ARROW, repl)
+
+
 def han_latin_spacing(blocks, ctx):
     """No literal spaces between Han and Latin/digits: the gap is added at render time."""
     apply_pattern(blocks, ctx, "han_latin_spacing", SPACE_HAN_LATIN, delete)

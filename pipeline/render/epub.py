@@ -277,7 +277,7 @@ def epub_parts(issue: Issue):
                       blocks_element("section", "front-matter", issue.front, "front", words), "frontmatter"))
     for s in issue.sections:
         for a in s.articles:
-            parts.append((f"{a.id}.xhtml", a.title, article_element(a, s.name, words, heading_level=1),
+            parts.append((f"{a.id}.xhtml", a.title, article_element(a, s.name, words, heading_level=1, lang=issue.meta.language),
                           "bodymatter"))
     parts.append(("colophon.xhtml", words["colophon"], colophon_element(issue, heading_level=1), "backmatter"))
     return parts

@@ -12,6 +12,7 @@ from lxml import etree
 
 from ..model import Article, Block, Figure, Heading, Issue, ListBlock, Paragraph, Run, Table, plain
 from ..text import HAN
+from .titles import halves
 from .words import issue_words, script
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -250,7 +251,7 @@ def _blocks_by_id(issue: Issue, kind, letter: str) -> dict:
     return found
 
 
-def article_element(a: Article, section_name: str, words: dict, heading_level: int = 2):
+def article_element(a: Article, section_name: str, words: dict, heading_level: int = 2, lang: str = ""):
     art = E("article", {"id": a.id, "class": "article"})
     header = sub(art, "header", {"class": "article-head"})
     if section_name:
@@ -258,7 +259,15 @@ def article_element(a: Article, section_name: str, words: dict, heading_level: i
     else:       # an article outside any section (an annex): no label, and no running head left over
         header.set("data-section", "")
     h = sub(header, f"h{heading_level}", {"class": "article-title"})
-    _append_text(h, with_gap(a.title))
+    title = with_gap(a.title)
+    parts = halves(title, lang)
+    if parts:     # two halves, each breaking between words only (render/titles.py, common.css)
+        for half in parts:
+            span = sub(h, "span", {"class": "title-half"})
+            for word in half:
+                sub(span, "span", {"class": "w"}, text=word)
+    else:
+        _append_text(h, title)
     body = sub(art, "div", {"class": "article-body"})
     ids = IdMaker(a.id)
     for b in a.blocks:
@@ -383,7 +392,7 @@ def html_document(issue: Issue, stylesheet: str, edition: str):
             opener = sub(sec, "header", {"class": "section-opener"})
             sub(opener, "h1", {"class": "section-title"}, text=s.name)
         for a in s.articles:
-            sec.append(article_element(a, s.name, words))
+            sec.append(article_element(a, s.name, words, lang=issue.meta.language))
     colophon = colophon_element(issue)
     colophon[0].set("data-bookmark", words["colophon"])    # the PDF outline names it (common.css)
     body.append(colophon)
