@@ -31,7 +31,8 @@ def test_files_and_report(built):
     assert names == ["2025-08-print.pdf", "2025-08.epub", "2025-08.pdf", "report.html", "report.json"]
     report = json.loads((built / "report.json").read_text(encoding="utf-8"))
     assert report["han_accounting"]["missing_count"] == 0, report["han_accounting"]["missing"]
-    assert report["pages"]["screen"] == report["pages"]["print"]
+    # the print edition pads to whole sheets of four with blank pages; the reader's PDF does not
+    assert report["pages"]["print"] % 4 == 0 and 0 <= report["pages"]["print"] - report["pages"]["screen"] < 4
 
 
 def test_print_pdf_is_press_ready(built):
