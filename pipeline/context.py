@@ -30,7 +30,7 @@ class Context:
     source: list[str] = field(default_factory=list)   # the raw text's lines (a contents page is read by line)
     folder: Any = None                    # the issue folder: pictures are read from it, and only from it
     # what one rule tells the ones after it
-    cuts: list[tuple[int, int]] = field(default_factory=list)   # (raw line a cut text ends, line it goes on)
+    cuts: list[tuple[int, int]] = field(default_factory=list)   # (raw line a cut text ends, line it goes on: after or before)
     unjoined: list[tuple[Span, str]] = field(default_factory=list)  # open texts left unjoined, and why
 
     def enabled(self, name: str) -> bool:

@@ -14,6 +14,7 @@ rules` lists them in order.
     style      house style: full-width punctuation, spacing, language tags
     headings   sub-headings the extractor left unmarked
     join       texts cut at page and column breaks (evidence: junction)
+    columns    runs of paragraphs read from the wrong column
     lists      split lists, numbers written into items
     paragraphs a paragraph far longer than any real one is set as several
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from ..context import Context, Ruler
 from ..model import Block
+from .columns import column_blocks
 from .formulas import unreadable_formulas
 from .figures import captions, image_text, stranded_text
 from .headings import glued_numbers, numbered_titles, parallel_titles
@@ -58,6 +60,9 @@ RULES = Ruler("clean", (
     ("join_page_breaks", join_page_breaks, "texts cut at page and column breaks are joined, with evidence"),
     # reads the cuts the joins made (ctx.cuts)
     ("stranded_text", stranded_text, "what stood inside a cut sentence is moved after it"),
+    # reads the cuts too: a run between a cut sentence's halves that is cut from its own text
+    ("column_blocks", column_blocks, "a run of paragraphs read from the wrong column moves to where its own cut "
+                                     "sentence says it goes"),
     ("numbered_titles", numbered_titles, "a lone item numbered like a section (04. …) is a heading"),
     ("glued_numbers", glued_numbers, "a heading's number glued to an acronym (03AI) gets its space (03 AI)"),
     # after joins: a cut item's tail no longer splits its list

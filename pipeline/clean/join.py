@@ -253,8 +253,7 @@ def _join_once(blocks, ctx, stats):
             _append(a, ([Run(sep)] if sep else []) + tail)
             rule = "join_page_breaks" if link[k] > k else "reorder_fragments"
             ctx.log.change(rule, b.span, last + " ⏎ " + b.text, last + sep + b.text, link=(ends[k], b.span.start))
-            if rule == "join_page_breaks":
-                ctx.cuts.append((ends[k], b.span.start))
+            ctx.cuts.append((ends[k], b.span.start))     # (a fragment that went on before its head: reordered)
             a.span = a.span.merge(b.span)
             k = link[k]
     for k in link:   # an editor's join is done once
