@@ -14,9 +14,11 @@ split (never join this block with what follows), figure (place the picture
 `file = "images/…"` from the issue folder for a caption or image text whose
 picture the extraction lost, or, on an image line, give the picture its
 `file`; with `text`, what a reader who cannot see it is told); join may name
-the line where the text goes on with `to = 1332`.  drop, keep, caption and
-figure-text with a range apply to every block that starts in it; the expect
-text must be in the first of them.
+the line where the text goes on with `to = 1332`; move sets the blocks of
+`lines` just before the block at raw line `to` (reading order the extractor
+got wrong, where no rule sees it: clean/columns.py moves what it can).
+drop, keep, caption, figure-text and move with a range apply to every block
+that starts in it; the expect text must be in the first of them.
 
 A fix whose expected text is no longer at those lines is not applied and the
 build warns, so a re-extracted source never gets a fix meant for other text.
@@ -30,8 +32,8 @@ from .errors import InputError, type_name
 from .model import Editor, Figure, Heading, ListBlock, Paragraph, Run, Span
 from .text import check_text, edit_runs
 
-ACTIONS = {"drop", "replace", "keep", "caption", "figure-text", "join", "split", "figure"}
-RANGE_ACTIONS = {"drop", "keep", "caption", "figure-text"}
+ACTIONS = {"drop", "replace", "keep", "caption", "figure-text", "join", "split", "figure", "move"}
+RANGE_ACTIONS = {"drop", "keep", "caption", "figure-text", "move"}
 TEXTS = ("expect", "text", "why", "file")      # the keys of a fix that hold a text
 KEYS = ("lines", "expect", "action", "text", "why", "to", "file")
 # the stages whose rules fixes.toml can switch off: [<stage>] disable = [...]
@@ -98,12 +100,14 @@ def check_fixes(fixes: dict, path) -> None:
                 or not 1 <= _span(lines).start <= _span(lines).end:
             raise InputError(path, where(k, "lines"),
                              f"fix {n}: lines must look like \"120\" or \"120-124\" (raw lines, from 1)")
+        if action == "move" and "to" not in fix:
+            raise InputError(path, where(k, "action"), f"fix {n}: a move names the raw line it goes before: to = 781")
         if "file" in fix or action == "figure":
             _check_file(fix, action, path, where(k, "file") if "file" in fix else where(k, "action"), n)
         if "to" in fix:
             to = fix["to"]
-            if action != "join":
-                raise InputError(path, where(k, "to"), f"fix {n}: 'to' goes only with action = \"join\"")
+            if action not in ("join", "move"):
+                raise InputError(path, where(k, "to"), f"fix {n}: 'to' goes only with action = \"join\" or \"move\"")
             if isinstance(to, bool) or not isinstance(to, int) or to < 1:
                 raise InputError(path, where(k, "to"), f"fix {n}: 'to' must be a raw line number "
                                  f"such as 1332, not {type_name(to) if not isinstance(to, int) else to}")
@@ -158,9 +162,27 @@ def apply_fixes(blocks, fixes: dict, path: str, ctx):
         targets = [target]
         if action in RANGE_ACTIONS and span.end > span.start:
             targets += [b for b in out if b is not target and span.start <= b.span.start <= span.end]
+        if action == "move":
+            _move(out, targets, int(fix["to"]), n, why, ctx)
+            continue
         for t in targets:
             _apply(out, t, action, fix, expect, why, ctx)
     return out
+
+
+def _move(out, targets, to: int, n: int, why: str, ctx) -> None:
+    """The blocks, in their order, just before the first block at or after raw line `to`."""
+    group = [b for b in out if any(b is t for t in targets)]
+    anchor = next((b for b in out if b.span.start >= to and not any(b is g for g in group)), None)
+    if anchor is None:
+        ctx.log.warn("fixes", group[0].span, f"fix {n} no longer applies: no text at or after raw line {to} "
+                     "to move the blocks before")
+        return
+    rest = [b for b in out if not any(b is g for g in group)]
+    k = next(i for i, b in enumerate(rest) if b is anchor)
+    out[:] = rest[:k] + group + rest[k:]
+    ctx.log.change("fixes", group[0].span, group[0].text[:40],
+                   f"moved {len(group)} block(s) before raw {to} ({anchor.text[:20]}…)  ({why})")
 
 
 def _apply(out, target, action, fix, expect, why, ctx):

@@ -66,3 +66,26 @@ def test_2025_08_reads_the_two_column_pages_in_order(model_2025_08):
     assert texts[at("在功率器件领域")].endswith("已达到与全球行业领导者相当的性能指标。")
     assert texts[at("“英伟达在整个系统中") + 1].startswith("正是这番言论")
     assert at("正是这番言论") < at("姑勿论") < at("从英伟达的这个")
+
+
+def test_an_editor_moves_what_no_rule_sees(tmp_path):
+    from helpers import make_issue
+    from pipeline.build import make_model
+    raw = ("# 一篇\n\n甲段讲述了晶圆制造的过程。\n\n乙段讲述了封装测试的环节。\n\n丙段讲述了设计验证的方法。\n\n"
+           "丁段讲述了材料与设备的国产化。\n")
+    fixes = ('[[fix]]\nlines = "7-9"\nexpect = "丙段"\naction = "move"\nto = 3\nwhy = "the other column"\n')
+    folder = make_issue(tmp_path, raw, fixes=fixes)
+    issue, log, _ = make_model(folder)
+    texts = [b.text[:2] for a in issue.articles for b in a.blocks]
+    assert texts[-4:] == ["丙段", "丁段", "甲段", "乙段"]
+    assert any(c.rule == "fixes" and "moved 2 block(s) before raw 3" in c.after for c in log.changes)
+
+
+def test_a_move_without_its_line_is_bad_input(tmp_path):
+    import subprocess
+    import sys
+    from helpers import ROOT, make_issue
+    folder = make_issue(tmp_path, "# 一篇\n\n甲段。\n", fixes='[[fix]]\nlines = "3"\nexpect = "甲段"\naction = "move"\n')
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--out", str(tmp_path / "o")],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2 and "fixes.toml:4:" in proc.stderr and "to = 781" in proc.stderr, proc.stderr
