@@ -21,6 +21,8 @@ DECISIONS = Decisions("tables", {
     "tables.note": "a source or note line just below a table becomes its note",
     "tables.language": "a table in Traditional script or with kana is tagged zh-Hant or ja",
     "tables.empty_header_cells": "a header cell with no text (an empty corner) is a plain cell",
+    "tables.header_offset": "a header row of labels ending in an empty cell over a filled column moves one column right",
+    "tables.totals": "a last row without a label whose figures are the sums of those above is the totals row",
 })
 
 
@@ -83,6 +85,63 @@ def _align_header_over_running_numbers(head: list[Row], body: list[Row]) -> None
             not r.cells[-1].text.strip() for r in head):
         for r in head:
             r.cells = [Cell([], header=True)] + r.cells[:-1]
+
+
+def _align_header_over_filled_columns(head: list[Row], body: list[Row]) -> None:
+    """A header row of labels that ends in an empty cell, over a last column the body fills, lost
+    the empty cell over the body's first column (the names) and kept one at its end: 1,747 printed
+    under 酌情花紅 instead of 工資及薪金.  It moves one column right.  (A row holding one label, such
+    as a period over the columns, or labels with gaps, each over the columns it spans, is not a row
+    of labels.)"""
+    rows = [r for r in body if len(r.cells) == len(head[0].cells)] if head else []
+    if len(rows) < 3 or any(c.colspan > 1 for r in head for c in r.cells):
+        return
+    # every row fills the column but perhaps one (a totals row that lost its label)
+    filled = lambda k: sum(1 for r in rows if r.cells[k].text.strip()) >= len(rows) - 1
+    if not (filled(0) and filled(-1)):
+        return
+    for r in head:
+        at = [k for k, c in enumerate(r.cells) if c.text.strip()]
+        # labels side by side, one a column (labels with gaps between them span columns: 2022年 over two)
+        if len(at) >= 2 and at[-1] - at[0] == len(at) - 1 and not r.cells[-1].text.strip():
+            r.cells = [Cell([], header=True)] + r.cells[:-1]
+
+
+FIGURE = re.compile(r"^\(?-?[\d,]+(?:\.\d+)?\)?$")    # 1,747  (12.5)  -3
+
+
+def _value(text: str) -> float | None:
+    t = text.strip()
+    if t in ("-", "–", "—"):
+        return 0.0
+    if not FIGURE.match(t):
+        return None
+    v = float(t.strip("()").replace(",", ""))
+    return -v if t.startswith("(") else v
+
+
+def _totals_by_sum(rows: list[Row]) -> None:
+    """A last row without a label whose every figure is the sum of the figures above it is the
+    table's totals row (set as one), though the extraction lost its label: no label is made up."""
+    body = [r for r in rows if r.role == "body"]
+    if len(body) < 3 or body[-1] is not rows[-1] or body[-1].cells[0].text.strip():
+        return
+    last, above = body[-1], body[:-1]
+    checked = 0
+    for k, c in enumerate(last.cells):
+        total = _value(c.text)
+        if total is None:
+            if c.text.strip():
+                return
+            continue
+        column = [_value(r.cells[k].text) for r in above if k < len(r.cells)]
+        if any(v is None for v in column):    # a column of words has no sum
+            return
+        if abs(sum(column) - total) > 0.5 + 1e-6 * abs(total):
+            return
+        checked += total != 0
+    if checked >= 2:
+        last.role = "total"
 
 
 def _label_rowspans(rows: list[Row]) -> None:
@@ -159,6 +218,10 @@ def shape_table(t: Table, ctx: Context) -> Table:
             r.cells[0].header = not r.cells[0].numeric and bool(r.cells[0].text.strip())
     head = [r for r in rows if r.role == "head"]
     _align_header_over_running_numbers(head, [r for r in rows if r.role == "body"])
+    if ctx.enabled("tables.header_offset"):
+        _align_header_over_filled_columns(head, [r for r in rows if r.role == "body"])
+    if ctx.enabled("tables.totals"):
+        _totals_by_sum(rows)
     t.rows = [_merge_spans(r, head[k + 1] if k + 1 < len(head) else None) if r.role == "head" else r
               for k, r in enumerate(rows)]
     if any(not r.cells[0].text.strip() for r in t.rows if r.role == "body") and any(

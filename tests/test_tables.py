@@ -124,3 +124,17 @@ def test_project_table_total_row_by_its_label(model_2025_08):
     assert [c.text for c in t.head[0].cells] == ["序号", "项目名称", "总投资金额 (万元)", "拟使用募集资金 (万元)"]
     assert [r.role for r in t.body] == ["body"] * 4 + ["total"]
     assert [c.text for c in t.body[-1].cells] == ["合计", "", "212,782.90", "194,782.90"]
+
+
+def test_2025_08_directors_pay_is_read_under_its_own_columns(model_2025_08):
+    """Hand-checked against the prospectus table at raw 887-897: 任遠程博士's 1,747 is 工資及薪金,
+    the unlabelled last row is the totals (1,747 + 3,176 = 4,923)."""
+    from pipeline.model import Table
+    issue = model_2025_08[0]
+    (t,) = [b for a in issue.articles for b in a.blocks if isinstance(b, Table) and b.span.start == 887]
+    labels = next(r for r in t.rows if r.role == "head" and any(c.text == "工資及薪金" for c in r.cells))
+    row = next(r for r in t.rows if r.cells[0].text.startswith("任遠程"))
+    column = [c.text for c in labels.cells].index("工資及薪金")
+    assert row.cells[column].text == "1,747"
+    assert [c.text for c in labels.cells][:2] == ["", "附註"] and row.cells[1].text == "(i)"
+    assert t.rows[-1].role == "total" and t.rows[-1].cells[column].text == "4,923"
