@@ -147,3 +147,23 @@ def test_titles_set_in_bold_or_as_a_plain_line_still_start_their_articles():
     assert [(a.title, [b.text for b in a.blocks]) for a in issue.articles] == [
         ("甲公司发布新品", ["正文一，完整。"]), ("乙公司募资9亿元", ["正文二，完整。"]), ("丙公司奠基", ["正文三，完整。"])]
     assert [c.before for c in log.changes if c.rule == "title_from_line"] == ["乙公司募资9亿"]
+
+
+def test_each_section_opens_with_its_articles_their_pages_and_a_line_of_each(model_2025_08):
+    """The section's opening page is worth its page: the articles, each with its page (a
+    target-counter on the article's id) and the start of its first sentence, quoted as written."""
+    from pipeline.render.xhtml import XHTML, html_document
+    issue = model_2025_08[0]
+    html = html_document(issue, "styles/screen.css", "screen")
+    openers = html.findall(f".//{{{XHTML}}}header[@class]")
+    openers = [o for o in openers if "section-opener" in o.get("class")]
+    assert len(openers) == len(issue.sections) == 6
+    for opener, section in zip(openers, issue.sections):
+        items = opener.findall(f".//{{{XHTML}}}li")
+        assert [i[0].get("data-target") for i in items] == [f"#{a.id}" for a in section.articles]
+        for item, a in zip(items, section.articles):
+            ledes = item.findall(f"{{{XHTML}}}p")
+            first = next(b.text for b in a.blocks if getattr(b, "role", "") == "body" and b.text.strip()) if ledes else ""
+            for p in ledes:          # a quotation of the article's own first words, cut with …
+                quoted = p.text.replace("\u2005", "").rstrip("…")
+                assert " ".join(first.split()).replace("\u2005", "").startswith(quoted), (quoted, first[:60])

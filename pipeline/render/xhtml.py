@@ -317,6 +317,34 @@ def contents_element(issue: Issue, href=lambda a: f"#{a.id}", links=True, page_n
     return nav
 
 
+LEDE = 56     # characters of an article's first sentence that a section's opening page quotes
+
+
+def lede(a: Article) -> str:
+    """The start of an article's first sentence, as the section's opening page quotes it."""
+    first = next((b.text for b in a.blocks if isinstance(b, Paragraph) and b.role == "body" and b.text.strip()), "")
+    first = " ".join(first.split())
+    m = re.search(r"[。！？!?]", first)
+    sentence = first[:m.end()] if m else first
+    return sentence if len(sentence) <= LEDE else sentence[:LEDE].rstrip("，、；：,;: ") + "…"
+
+
+OPENER_FEW, OPENER_MOST = 6, 14   # articles an opening page lists at ease; with their first lines at most
+
+
+def opener_contents(s, links: bool = True):
+    """A section's opening page: its articles, each with its page and the start of its first sentence."""
+    ol = E("ol", {"class": "opener-contents"})
+    for a in s.articles:
+        li = sub(ol, "li")
+        title = sub(li, "a" if links else "span", {"href": f"#{a.id}" if links else None,
+                                                  "data-target": f"#{a.id}", "class": "toc-entry"})
+        _append_text(title, with_gap(a.title))
+        if lede(a) and len(s.articles) <= OPENER_MOST:
+            sub(li, "p", {"class": "opener-lede"}, text=with_gap(lede(a)))
+    return ol
+
+
 def colophon_element(issue: Issue, heading_level: int = 2):
     col = E("section", {"class": "colophon", "id": "colophon"})
     pub = issue.magazine.get("publisher", {})
@@ -389,8 +417,9 @@ def html_document(issue: Issue, stylesheet: str, edition: str):
     for s in issue.sections:
         sec = sub(body, "section", {"class": "magazine-section", "id": s.id})
         if len(issue.sections) > 1 and s.name:   # one section: no page holding only its name
-            opener = sub(sec, "header", {"class": "section-opener"})
+            opener = sub(sec, "header", {"class": "section-opener" + (" opener-many" if len(s.articles) > OPENER_FEW else "")})
             sub(opener, "h1", {"class": "section-title"}, text=s.name)
+            opener.append(opener_contents(s, links=(edition != "print")))
         for a in s.articles:
             sec.append(article_element(a, s.name, words, lang=issue.meta.language))
     colophon = colophon_element(issue)
