@@ -127,3 +127,17 @@ def fixtures(path: Path):
         yield (title.strip(), rules.split(), "\n".join(lines[k + 2:end_in]) + "\n",
                "\n".join(lines[end_in + 1:end_out]).strip(), k + 1)
         k = end_out + 1
+
+
+def bad_input_line(folder, out) -> str:
+    """Build `folder` expecting bad input: exit 2, no traceback, nothing written to `out` → the one
+    line on stderr (which the caller checks names the file, line and fault)."""
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert not Path(out).exists()
+    line = proc.stderr.strip()
+    assert line.startswith("error: ") and "\n" not in line, line
+    return line
