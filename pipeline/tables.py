@@ -120,28 +120,29 @@ def _value(text: str) -> float | None:
     return -v if t.startswith("(") else v
 
 
-def _totals_by_sum(rows: list[Row]) -> None:
+def _totals_by_sum(rows: list[Row]) -> bool:
     """A last row without a label whose every figure is the sum of the figures above it is the
     table's totals row (set as one), though the extraction lost its label: no label is made up."""
     body = [r for r in rows if r.role == "body"]
     if len(body) < 3 or body[-1] is not rows[-1] or body[-1].cells[0].text.strip():
-        return
+        return False
     last, above = body[-1], body[:-1]
     checked = 0
     for k, c in enumerate(last.cells):
         total = _value(c.text)
         if total is None:
             if c.text.strip():
-                return
+                return False
             continue
         column = [_value(r.cells[k].text) for r in above if k < len(r.cells)]
         if any(v is None for v in column):    # a column of words has no sum
-            return
+            return False
         if abs(sum(column) - total) > 0.5 + 1e-6 * abs(total):
-            return
+            return False
         checked += total != 0
     if checked >= 2:
         last.role = "total"
+    return checked >= 2
 
 
 def _label_rowspans(rows: list[Row]) -> None:
@@ -219,9 +220,15 @@ def shape_table(t: Table, ctx: Context) -> Table:
     head = [r for r in rows if r.role == "head"]
     _align_header_over_running_numbers(head, [r for r in rows if r.role == "body"])
     if ctx.enabled("tables.header_offset"):
+        before = [" | ".join(c.text for c in r.cells) for r in head]
         _align_header_over_filled_columns(head, [r for r in rows if r.role == "body"])
+        after = [" | ".join(c.text for c in r.cells) for r in head]
+        if after != before:
+            ctx.log.change("tables.header_offset", t.span, " / ".join(before), " / ".join(after), stage="tables")
     if ctx.enabled("tables.totals"):
-        _totals_by_sum(rows)
+        if _totals_by_sum(rows):
+            ctx.log.change("tables.totals", t.span, " | ".join(c.text for c in rows[-1].cells),
+                           "totals row (its figures are the sums of the rows above)", stage="tables")
     t.rows = [_merge_spans(r, head[k + 1] if k + 1 < len(head) else None) if r.role == "head" else r
               for k, r in enumerate(rows)]
     if any(not r.cells[0].text.strip() for r in t.rows if r.role == "body") and any(
