@@ -191,6 +191,11 @@ def _layout_warnings(log: Log, issue: Issue, edition: str, info: dict) -> None:
         log.warn("pdf.picture_resolution", None, f"the picture {file} on page {page} of the {edition} PDF has "
                  f"{ppi:.0f} ppi at its placed size (the press wants 200 or more): it prints soft; "
                  "supply a larger file")
+    cond = info.get("condition")
+    if cond is not None and not cond.registered:
+        log.warn("pdf.output_intent", None, f"the print PDF names no registered printing condition: its profile is "
+                 f"{cond.profile.name} ({cond.identifier}); run `make setup` to make the FOGRA39 profile, or name "
+                 "the print shop's condition in magazine.toml [print]")
     if info.get("cover_cropped", 0) > COVER_CROP:
         log.warn("pdf.cover_cropped", None, f"the cover picture {issue.meta.cover} is not the page's shape: "
                  f"{info['cover_cropped']:.0%} of it is cut away on the {edition} PDF's cover; supply it at the "

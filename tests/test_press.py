@@ -95,3 +95,17 @@ def test_a_print_table_that_names_no_usable_profile_is_bad_input(tmp_path, table
     (folder.parent / "press" / "text.icc").write_text("not a profile" * 20)
     line = bad_input_line(folder, tmp_path / "out")
     assert "magazine.toml:" in line and said in line, line
+
+
+@pytest.mark.slow
+def test_a_profile_without_a_registered_condition_is_warned_about(tmp_path):
+    import json
+    magazine = (ROOT / "sources" / "magazine.toml").read_text(encoding="utf-8") + '\n[print]\nprofile = "shop.icc"\n'
+    folder = make_issue(tmp_path, RAW, magazine=magazine)
+    shutil.copy(FALLBACK_PROFILE, folder.parent / "shop.icc")
+    proc = build(folder, tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    oi = intent(tmp_path / "out" / "test-01-print.pdf")
+    assert "/RegistryName" not in oi and "SWOP" in oi["/OutputConditionIdentifier"]   # the profile's own name
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert [w["rule"] for w in report["warnings"] if w["rule"] == "pdf.output_intent"] == ["pdf.output_intent"]

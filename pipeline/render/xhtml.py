@@ -340,8 +340,9 @@ def opener_contents(s, links: bool = True):
         title = sub(li, "a" if links else "span", {"href": f"#{a.id}" if links else None,
                                                   "data-target": f"#{a.id}", "class": "toc-entry"})
         _append_text(title, with_gap(a.title))
-        if lede(a) and len(s.articles) <= OPENER_MOST:
-            sub(li, "p", {"class": "opener-lede"}, text=with_gap(lede(a)))
+        line = lede(a) if len(s.articles) <= OPENER_MOST else ""
+        if line:
+            sub(li, "p", {"class": "opener-lede"}, text=with_gap(line))
     return ol
 
 
