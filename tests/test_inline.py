@@ -152,3 +152,20 @@ def test_formulas_in_the_print_edition_are_drawn_in_cmyk_black(tmp_path):
     assert not json.loads((tmp_path / "o" / "report.json").read_text())["pdf_text_lost"]["print"]
     assert _rgb_operators(PdfReader(tmp_path / "o" / "test-01-print.pdf")) == []
     assert _rgb_operators(PdfReader(tmp_path / "o" / "test-01.pdf"))   # the screen edition is RGB
+
+
+def test_longer_latin_words_in_chinese_text_are_tagged_english_and_nothing_else_changes():
+    from lxml import etree
+
+    from pipeline.model import Paragraph, Run
+    from pipeline.render.xhtml import IdMaker, render_block
+    text = ("PDK 全称 ProcessDesignKit，据 TrendForce 统计，SiC MOSFET、InFO_oS 与 RISC-V 以及 "
+            "www.example.com 和 Cerebras 的 interposer 都是。")
+    words = {}
+    for cjk in (True, False):
+        p = render_block(Paragraph((1, 1), runs=[Run(text, frozenset(), None)]), IdMaker("a"), {}, cjk=cjk)
+        words[cjk] = [s.text for s in p.iter("{*}span") if s.get("lang") == "en"]
+        assert "".join(p.itertext()).replace("\u2005", " ").replace("  ", " ") == text
+    # acronyms, names glued to digits or marks, web addresses and short words are left alone
+    assert words[True] == ["ProcessDesignKit", "TrendForce", "Cerebras", "interposer"]
+    assert words[False] == []                       # in an English text nothing is tagged

@@ -103,6 +103,11 @@ def measure(lines, words) -> None:
             gaps.append(word[0] - prev[2])
             text += (" " if gaps[-1] > 0.1 * 10 else "") + word[4]
         line["x_min"], line["x_max"] = found[0][0], max(w[2] for w in found)
+        if (found[-1][4][-1:] in cjk_justify.RIGHT_BLANK
+                and abs(line["right"] - (line["x_max"] - 0.5 * 10)) <= 0.5):
+            # a stop set at half width (halt) to tighten the line: poppler's box for its glyph is
+            # the font's 1 em, past the half em it advances, which ends at the column
+            line["x_max"] -= 0.5 * 10
         line["text"], line["gaps"] = text, gaps
 
 
@@ -281,9 +286,9 @@ def _table_pages(tmp_path, paragraphs: int, rows: int):
 
 
 def test_a_short_table_that_does_not_fit_starts_the_next_page_whole_and_not_continued(tmp_path):
-    # 46 paragraphs fill the article's pages to a few lines from the foot: measured, the 12-row
-    # table goes to the head of the next page rather than 3 rows here and 9 there
-    pages, rows = _table_pages(tmp_path, 46, 12)
+    # 58 paragraphs fill the article's pages to a few lines from the foot: measured (56 leave room
+    # for the table), the 12-row table goes to the head of the next page rather than split
+    pages, rows = _table_pages(tmp_path, 58, 12)
     assert rows == [12]
     at = next(n for n, text in enumerate(pages, 1) if "各公司营收排名" in text)
     lines = [ln for ln in pages[at - 1].splitlines() if ln.strip()]
@@ -295,3 +300,61 @@ def test_a_long_table_breaks_with_three_rows_or_more_on_each_side(tmp_path):
     # 44 rows after 40 paragraphs: the table starts low on a page and runs on to the next
     pages, rows = _table_pages(tmp_path, 40, 44)
     assert len(rows) == 2 and sum(rows) == 44 and min(rows) >= 3, rows
+
+
+LONE = "第{k}段：晶圆制造包括光刻、刻蚀、沉积与清洗等数百道工序，每一道都关系到芯片的良率与成本。"
+
+
+def test_a_paragraph_does_not_end_with_one_character_when_a_line_can_take_it(tmp_path):
+    """Unpatched, each of these paragraphs ends with `本。` alone on its last
+    line; patched, the line before takes it in, tightened (its punctuation at
+    half width first), and still ends at the column."""
+    samples = [LONE.format(k=k) for k in range(30, 36)]
+    lone = {}
+    for patched in (False, True):
+        lines = render(samples, tmp_path, patched)
+        lone[patched] = [ln["text"] for ln in lines if ln["last"] and len(ln["text"].rstrip("。")) <= 1]
+        if patched:
+            body = [ln for ln in lines if not ln["last"]]
+            assert all(abs(ln["right"] - ln["x_max"]) <= 0.5 for ln in body), [ln["text"] for ln in body]
+            assert not [ln["text"] for ln in lines if ln["x_max"] > ln["right"] + 0.5]
+            assert "".join(ln["text"] for ln in lines).replace(" ", "") == "".join(samples)
+    assert lone[False] == ["本。"] * len(samples)
+    assert lone[True] == []
+
+
+def latin_document(paragraphs: list[str], tag_words: bool) -> bytes:
+    from pipeline.render.xhtml import _append_text, _append_words
+    html = E("html", {"lang": "zh-CN"})
+    html.set(XML_LANG, "zh-CN")
+    head = sub(html, "head")
+    sub(head, "meta", {"charset": "utf-8"})
+    sub(head, "link", {"rel": "stylesheet", "href": "styles/screen.css"})
+    body = sub(sub(sub(html, "body", {"class": "edition-screen"}), "article", {"class": "article"}),
+               "div", {"class": "article-body"})
+    for text in paragraphs:
+        (_append_words if tag_words else _append_text)(sub(body, "p"), with_gap(text))
+    return serialize(html)
+
+
+def test_a_latin_word_at_the_end_of_a_line_is_hyphenated_where_english_may_break(tmp_path):
+    """A long English word in Chinese text, at every place along the line:
+    tagged as English, it breaks at a hyphenation point with at least three
+    letters on either side; untagged, never."""
+    word = "interconnection"
+    samples = [f"{'国' * k}的{word}技术，成为新一代芯片与系统封装的关键。" for k in range(10, 22)]
+    ends = {}
+    for tagged in (False, True):
+        doc = HTML(string=latin_document(samples, tagged).decode("utf-8"), base_url=str(ROOT) + "/",
+                   url_fetcher=ClosedFetcher([STYLES])).render()
+        pdf = tmp_path / f"latin-{tagged}.pdf"
+        doc.write_pdf(str(pdf))
+        lines = layout_lines(doc)
+        measure(lines, pdf_words(pdf))
+        ends[tagged] = [ln["text"] for ln in lines if not ln["last"]]
+    assert not [t for t in ends[False] if t.endswith("-")]
+    broken = [t for t in ends[True] if t.endswith("-")]
+    assert len(broken) >= 3, ends[True]
+    for text in broken:
+        head = re.search(r"([a-z]+)-$", text).group(1)
+        assert word.startswith(head) and len(head) >= 3 and len(word) - len(head) >= 3, text

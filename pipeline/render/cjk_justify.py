@@ -68,9 +68,21 @@ ENV = "TIANTANG_CJK_JUSTIFY"
 # poppler (pdftotext, Evince) starts a new word at gaps over 0.1 em, and next
 # to a mark compressed with `halt` the gap drawn is about 0.01 em wider
 MAX_CJK_SPACING = 0.08
+# A line that would leave the next character (with its stop) or a short word
+# for the next line, or end a paragraph with one character, takes it in when
+# it fits tightened: first its full-width punctuation set at half width
+# (`halt`, as clreq and JLREQ compress punctuation before the characters),
+# the mark at the end of the line first; then its CJK characters by at most
+# MAX_CJK_SHRINK em each.  A tightened line reads better than a short one,
+# a spaced one or a lone character.
+MAX_CJK_SHRINK = 0.06
 # widest stretch of a real space on such a loose line, in em: beyond it the
 # line rather ends a little short than shows a hole ("SJ      MOSFET")
 MAX_SPACE_STRETCH = 0.5
+# widest stretch of a gap between CJK and Latin text (U+2005, a quarter em) on
+# such a line, in em: JLREQ lets it widen up to half an em
+MAX_GAP_STRETCH = 0.25
+HAN_LATIN_GAP = "\u2005"
 # space separators other than U+0020 that hang at the end of a justified line
 # (CSS Text 3, 4.1.3), such as the Han-Latin gap U+2005 before a line break:
 # invisible there, they would leave the line visibly short
@@ -92,6 +104,7 @@ CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 # where ，。、：；！？ sit on the left of their em box).
 RIGHT_BLANK = set("，。、；：！？）」』》】〕〗〉”’")   # closing marks and stops
 LEFT_BLANK = set("（「『《【〔〖〈“‘")                 # opening marks
+COMPRESSIBLE = RIGHT_BLANK | LEFT_BLANK
 PAIR = re.compile("[%s]{2}" % re.escape("".join(sorted(RIGHT_BLANK | LEFT_BLANK))))
 
 
@@ -121,6 +134,20 @@ def halt_positions(text: str) -> list[int]:
         elif a in LEFT_BLANK and b in LEFT_BLANK:
             out.append(k + 1)
     return out
+
+
+def halvable(text: str) -> list[int]:
+    """Indexes of the full-width marks of `text` that may still be set at half
+    width to tighten a line (those halt_positions() does not halve already)."""
+    done = set(halt_positions(text))
+    return [k for k, c in enumerate(text) if c in COMPRESSIBLE and k not in done]
+
+
+def gap_points(text: str, line_end: bool = False) -> int:
+    """Han-Latin gaps of a text box that may widen (not those hanging at a line end)."""
+    if line_end:
+        text = text.rstrip(HANGING_SPACES)
+    return text.count(HAN_LATIN_GAP)
 
 
 def compress_punctuation(text: str) -> list[tuple[str, bool]]:
@@ -183,6 +210,7 @@ def install() -> bool:
 
     create_layout = inline.create_layout
     line_size = line_break.line_size
+    original_split_first_line = inline.split_first_line
     original_set_text = line_break.Layout.set_text
     original_text_align = inline.text_align
 
@@ -220,7 +248,7 @@ def install() -> bool:
             return 0
         layout = create_layout(kept, box.style, context, None, 0)   # keeps its lines alive
         first_line, _ = layout.get_first_line()
-        hang = box.width - line_size(first_line, box.style)[0]
+        hang = box.width + pulled(box) - line_size(first_line, box.style)[0]   # its real width
         del layout
         if hang <= 0:
             return 0
@@ -233,46 +261,134 @@ def install() -> bool:
         """WeasyPrint's text_align, which leaves alone a line as wide as the
         column; but Pango lets a trailing U+2005 stick out past the column,
         and the visible line then ends short: justify it too."""
-        if (line.width >= available_width and not last
-                and line.style['text_align_all'] == 'justify'
-                and line.style['white_space'] in ('normal', 'nowrap', 'pre-line')):
+        if (line.style['text_align_all'] == 'justify'
+                and line.style['white_space'] in ('normal', 'nowrap', 'pre-line')
+                and ((line.width >= available_width and not last) or pulled(line))):
+            # (a last line that took in a paragraph's last character is tightened too)
             justify_line(context, line, available_width - line.width)
             return 0
         return original_text_align(context, line, available_width, last)
 
+    def split_first_line(text, style, context, max_width, justification_spacing,
+                         is_line_start=True, minimum=False):
+        """WeasyPrint's split_first_line; but when the line it breaks is too
+        short to be filled within MAX_CJK_SPACING (the next character was
+        pushed down with its stop, or an unbreakable word did not fit), the
+        line that takes in what follows, if it fits when its CJK characters
+        are tightened by at most MAX_CJK_SHRINK.  Its box reports the
+        column's width; the layout keeps the overflow (`cjk_pulled`), which
+        justify_line() takes back by tightening."""
+        result = original_split_first_line(text, style, context, max_width, justification_spacing,
+                                           is_line_start, minimum)
+        layout, length, resume_index, width, height, baseline = result
+        if (resume_index is None or minimum or max_width is None or max_width == float('inf')
+                or style['text_align_all'] != 'justify'
+                or style['white_space'] not in ('normal', 'pre-line')):
+            return result
+        size = style['font_size']
+        _, cjk = expansion_points(text.encode()[:length].decode(errors='ignore'))
+        # a paragraph ending in one character and its stop (任。) looks like a mistake
+        orphan = len(text.encode()[resume_index:].decode(errors='ignore').strip()) <= 2
+        if cjk < 4 or (max_width - width <= MAX_CJK_SPACING * size * cjk and not orphan):
+            return result     # nothing to tighten, or justification fills the line
+        first = text.encode()[:length].decode(errors='ignore')
+        room = size * (MAX_CJK_SHRINK * (cjk + 2) + 0.5 * (len(halvable(first)) + 1))
+        wider = original_split_first_line(text, style, context, max_width + room, justification_spacing,
+                                          is_line_start, minimum)
+        w_layout, w_length, w_resume, w_width, *_ = wider
+        if w_length <= length:
+            return result
+        w_text = text.encode()[:w_length].decode(errors='ignore').rstrip(' ' + HANGING_SPACES)
+        _, w_cjk = expansion_points(w_text)
+        overflow = w_width - max_width
+        if w_cjk <= 0 or overflow > size * (MAX_CJK_SHRINK * w_cjk + 0.5 * len(halvable(w_text))):
+            return result
+        w_layout.cjk_pulled = max(overflow, 0)
+        return (w_layout, w_length, w_resume, min(w_width, max_width), *wider[4:])
+
+    def pulled(box):
+        """The overflow of the text boxes of a line taken in by tightening."""
+        if isinstance(box, boxes.TextBox):
+            return getattr(box.pango_layout, 'cjk_pulled', 0) if box.pango_layout else 0
+        return sum(pulled(child) for child in getattr(box, 'children', ()))
+
+    def text_boxes(box):
+        if isinstance(box, boxes.TextBox):
+            yield box
+        elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            for child in box.children:
+                yield from text_boxes(child)
+
+    def halve_punctuation(line, needed):
+        """Mark full-width punctuation of the line to be set at half width
+        (`box.cjk_halts`), from the end of the line, until `needed` is saved
+        or none is left; the width saved."""
+        saved = 0
+        for box in reversed(list(text_boxes(line))):
+            for k in reversed(halvable(box.text)):
+                if saved >= needed:
+                    return saved
+                box.cjk_halts = getattr(box, 'cjk_halts', frozenset()) | {k}
+                saved += 0.5 * box.style['font_size']
+        return saved
+
     def justify_line(context, line, extra_width):
-        """WeasyPrint's justify_line, with CJK characters as opportunities too."""
+        """WeasyPrint's justify_line, with CJK characters as opportunities too;
+        a line taken in by split_first_line() is tightened."""
         try:
             extra_width += hang_trailing_spaces(context, line)
+            extra_width -= pulled(line)
             spaces, cjk, size = opportunities(line)
-            if extra_width <= 0 or not spaces + cjk:
+            if not spaces + cjk or (extra_width <= 0 and not cjk) or extra_width == 0:
+                return
+            if extra_width < 0:    # tighten: punctuation at half width, then the CJK characters
+                extra_width += halve_punctuation(line, -extra_width)
+                add_word_spacing(context, line, 0, 0, extra_width / cjk)
                 return
             spacing = cjk_spacing = extra_width / (spaces + cjk)
+            gap_spacing = 0
             if cjk and cjk_spacing > MAX_CJK_SPACING * size:
                 # a loose line: CJK spacing stays below what text extraction
-                # reads as a word space; real spaces, if any, take the rest,
-                # but never so much that a space becomes a hole in the line
+                # reads as a word space; real spaces and Han-Latin gaps, if
+                # any, take the rest, but never so much that one becomes a
+                # hole in the line
                 cjk_spacing = MAX_CJK_SPACING * size
-                spacing = (extra_width - cjk_spacing * cjk) / spaces if spaces else 0
-                spacing = min(spacing, MAX_SPACE_STRETCH * size)
-            add_word_spacing(context, line, spacing, 0, cjk_spacing)
+                gaps = sum(gap_points(box.text, box in hung) for box in text_boxes(line))
+                rest = extra_width - cjk_spacing * cjk
+                share = rest / (spaces + gaps) if spaces + gaps else 0
+                spacing = min(share, MAX_SPACE_STRETCH * size)
+                gap_spacing = min(share, MAX_GAP_STRETCH * size)
+            add_word_spacing(context, line, spacing, 0, cjk_spacing, gap_spacing)
         finally:
             hung.clear()
 
-    def add_word_spacing(context, box, justification_spacing, x_advance, cjk_spacing=None):
-        """WeasyPrint's add_word_spacing; CJK runs get cjk_spacing."""
+    def add_word_spacing(context, box, justification_spacing, x_advance, cjk_spacing=None,
+                         gap_spacing=0):
+        """WeasyPrint's add_word_spacing; CJK runs get cjk_spacing, Han-Latin gaps gap_spacing."""
         if cjk_spacing is None:
             cjk_spacing = justification_spacing
         if isinstance(box, boxes.TextBox):
             box.justification_spacing = justification_spacing
             box.position_x += x_advance
+            if box.pango_layout is not None:    # its real width, if taken in by tightening
+                box.width += getattr(box.pango_layout, 'cjk_pulled', 0)
             spaces, cjk = expansion_points(box.text, box in hung)
-            extra_space = justification_spacing * spaces + cjk_spacing * cjk
-            if spaces + cjk > 0:
+            gaps = gap_points(box.text, box in hung) if gap_spacing else 0
+            extra_space = justification_spacing * spaces + cjk_spacing * cjk + gap_spacing * gaps
+            halts = getattr(box, 'cjk_halts', ())
+            if halts:     # set at half width by halve_punctuation()
+                halved = 0.5 * box.style['font_size'] * len(halts)
+                x_advance -= halved
+                box.width -= halved
+            if spaces + cjk + gaps > 0 or halts:
                 layout = create_layout(
                     box.text, box.style, context, max_width=None,
                     justification_spacing=box.justification_spacing)
+                if halts:
+                    layout.cjk_halts = halts
+                    layout.set_text(box.text)
                 layout.cjk_spacing = cjk_spacing
+                layout.gap_spacing = gap_spacing
                 layout.deactivate()
                 x_advance += extra_space
                 box.width += extra_space
@@ -286,7 +402,7 @@ def install() -> bool:
             for child in children:
                 if child.is_in_normal_flow():
                     x_advance = add_word_spacing(
-                        context, child, justification_spacing, x_advance, cjk_spacing)
+                        context, child, justification_spacing, x_advance, cjk_spacing, gap_spacing)
             box.width += x_advance - previous_x_advance
         else:
             # Atomic inline-level box
@@ -320,6 +436,7 @@ def install() -> bool:
         original_set_text(self, text, justify)
         text = self.text
         halts = halt_positions(text) if len(text) > 1 else []
+        halts = sorted({*halts, *getattr(self, 'cjk_halts', ())})
         spacing = 0
         cjk_spacing = getattr(self, 'cjk_spacing', 0)
         if justify and cjk_spacing and CJK.search(text):
@@ -327,7 +444,8 @@ def install() -> bool:
             if letter_spacing == 'normal':
                 letter_spacing = 0
             spacing = int((letter_spacing + cjk_spacing) * TO_UNITS)
-        if not halts and not spacing:
+        gap_spacing = getattr(self, 'gap_spacing', 0) if justify and HAN_LATIN_GAP in text else 0
+        if not halts and not spacing and not gap_spacing:
             return
         attr_list = pango.pango_layout_get_attributes(self.layout)
         if attr_list == ffi.NULL:
@@ -341,6 +459,13 @@ def install() -> bool:
                 attr = pango.pango_attr_letter_spacing_new(spacing)
                 attr.start_index, attr.end_index = byte(match.start()), byte(match.end())
                 pango.pango_attr_list_change(attr_list, attr)
+        if gap_spacing:
+            letter_spacing = self.style['letter_spacing']
+            gap = int(((0 if letter_spacing == 'normal' else letter_spacing) + gap_spacing) * TO_UNITS)
+            for match in re.finditer(HAN_LATIN_GAP, text):
+                attr = pango.pango_attr_letter_spacing_new(gap)
+                attr.start_index, attr.end_index = byte(match.start()), byte(match.end())
+                pango.pango_attr_list_change(attr_list, attr)
         for k in halts:
             # inserted, not changed: it adds to the style's own features
             attr = pango.pango_attr_font_features_new(b'halt 1')
@@ -349,10 +474,12 @@ def install() -> bool:
         pango.pango_layout_set_attributes(self.layout, attr_list)
         self._cjk_dirty = self.layout
 
-    for function in (text_align, justify_line, add_word_spacing, set_text):
+    for function in (text_align, justify_line, add_word_spacing, set_text, split_first_line):
         function.cjk_patch = True
-    _saved.update(text_align=original_text_align, justify_line=inline.justify_line,
+    _saved.update(split_first_line=original_split_first_line,
+                  text_align=original_text_align, justify_line=inline.justify_line,
                   add_word_spacing=inline.add_word_spacing, set_text=original_set_text)
+    inline.split_first_line = split_first_line
     inline.text_align = text_align
     inline.justify_line = justify_line
     inline.add_word_spacing = add_word_spacing
@@ -365,6 +492,7 @@ def uninstall() -> bool:
     if _saved:
         from weasyprint.layout import inline
         from weasyprint.text import line_break
+        inline.split_first_line = _saved["split_first_line"]
         inline.text_align = _saved["text_align"]
         inline.justify_line = _saved["justify_line"]
         inline.add_word_spacing = _saved["add_word_spacing"]

@@ -31,7 +31,7 @@ EDITIONS = {
     # a gap over 0.1 em as a space), so its loosest lines end a little short; the
     # print PDF is flush everywhere.  Line breaks, and so pages, are the same.
     "screen": ("styles/screen.css", "pdf/ua-1", 0.08),
-    "print": ("styles/print.css", "pdf/x-4", 0.5),
+    "print": ("styles/print.css", "pdf/x-4", 0.08),
 }
 
 

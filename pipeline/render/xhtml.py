@@ -22,6 +22,14 @@ EPUB_NS = "http://www.idpf.org/2007/ops"
 # which justification does not stretch and which may end but not start a line
 HAN_LATIN_GAP = "\u2005"
 GAP_AT = re.compile(f"(?<=[{HAN}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])(?=[{HAN}])")
+# a Latin word in CJK text that may be hyphenated at a line end: letters only,
+# capitalised at most at its start or at each part of a compound (TrendForce),
+# no acronym (MOSFET, SiemensEDA), not glued to digits or marks (InFO_oS, RISC-V);
+# tagged as English -- the words a Chinese or Japanese text borrows in Latin
+# letters are, and reading systems then hyphenate and pronounce them as such
+LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_\-./@:])(?:[A-Z]?[a-z]{2,}){1,4}(?![A-Za-z0-9_\-/@])")
+LATIN_LANG = "en"
+HYPHENATABLE = 6    # letters at least: shorter words never break well
 MARK_TAG = {"b": "b", "u": "u", "i": "i", "sup": "sup", "sub": "sub", "tex": "code"}
 MARK_ORDER = ["b", "i", "u", "sup", "sub", "tex"]
 
@@ -67,9 +75,25 @@ def _append_text(parent, text):
             parent.text = (parent.text or "") + part
 
 
-def add_runs(parent, runs: list[Run], gap: bool = True):
+def _append_words(parent, text):
+    """Append text, each hyphenatable Latin word (LATIN_WORD) in a span of its language."""
+    start = 0
+    for m in LATIN_WORD.finditer(text):
+        if len(m.group()) < HYPHENATABLE:
+            continue
+        _append_text(parent, text[start:m.start()])
+        span = E("span")
+        _lang(span, LATIN_LANG)
+        span.text = m.group()
+        parent.append(span)
+        start = m.end()
+    _append_text(parent, text[start:])
+
+
+def add_runs(parent, runs: list[Run], gap: bool = True, latin: bool = False):
     """Runs → text and nested inline elements.  A gap is inserted between Han and
-    Latin also across run boundaries."""
+    Latin also across run boundaries.  With `latin` (a CJK paragraph), its
+    longer Latin words are tagged (_append_words)."""
     prev_char = ""
     for r in runs:
         if "math" in r.marks:    # TeX, typeset by each writer (render/math.py); the CSS spaces it
@@ -95,10 +119,10 @@ def add_runs(parent, runs: list[Run], gap: bool = True):
                 else:
                     inner.append(el)
                 inner = el
-            _append_text(inner, text)
+            (_append_words if latin and not r.lang and "tex" not in r.marks else _append_text)(inner, text)
             parent.append(outer)
         else:
-            _append_text(parent, text)
+            (_append_words if latin else _append_text)(parent, text)
 
 
 def _lang(el, lang):
@@ -195,7 +219,8 @@ def render_figure(f: Figure, figure_id: str, words: dict):
     return fig
 
 
-def render_block(b: Block, ids: "IdMaker", words: dict, shift: int = 0):
+def render_block(b: Block, ids: "IdMaker", words: dict, shift: int = 0, cjk: bool = False):
+    """One block as XHTML; `cjk`: the text around it is Chinese, Japanese or Korean."""
     if isinstance(b, Heading):
         h = E(f"h{max(1, min(b.level + shift, 6))}", {"id": ids.next("h")})
         add_runs(h, b.runs)
@@ -203,7 +228,7 @@ def render_block(b: Block, ids: "IdMaker", words: dict, shift: int = 0):
     if isinstance(b, Paragraph):   # ids let the EPUB's page-list point at print pages
         p = E("p", {"class": b.role if b.role != "body" else None, "id": ids.next("p")})
         _lang(p, b.lang)
-        add_runs(p, b.runs)
+        add_runs(p, b.runs, latin=cjk and (b.lang is None or script(b.lang) != "Latn"))
         return p
     if isinstance(b, ListBlock):
         lst = E("ol" if b.ordered else "ul", {"start": b.start if b.ordered and b.start != 1 else None,
@@ -271,7 +296,7 @@ def article_element(a: Article, section_name: str, words: dict, heading_level: i
     body = sub(art, "div", {"class": "article-body"})
     ids = IdMaker(a.id)
     for b in a.blocks:
-        body.append(render_block(b, ids, words, shift=heading_level - 2))
+        body.append(render_block(b, ids, words, shift=heading_level - 2, cjk=script(lang or "en") != "Latn"))
     if a.source:
         p = sub(art, "p", {"class": "source"})
         _append_text(p, words["source"] + with_gap(a.source))
