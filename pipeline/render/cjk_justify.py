@@ -25,9 +25,20 @@ nothing) on any other version:
   draws each text box as a layout of its own.  The CJK spacing is kept on
   the box's `Layout` object (`layout.cjk_spacing`).  On a loose line it is
   capped at MAX_CJK_SPACING em (real spaces take the rest, if the line has
-  any, else the line stays short): a wider gap between two hanzi is read as
-  a word space by text extraction.  A trailing U+2005 (or another of
+  any, and the Han-Latin gaps, up to MAX_GAP_STRETCH; else the line stays
+  short): a wider gap between two hanzi is read as a word space by text
+  extraction.  A trailing U+2005 (or another of
   HANGING_SPACES) hangs past the end of a justified line.
+* `weasyprint.layout.inline.split_first_line(text, style, context,
+  max_width, justification_spacing, is_line_start, minimum)` (the name
+  `split_text_box` calls), wrapped: when the line it breaks could not be
+  filled within MAX_CJK_SPACING, or leaves one character for a paragraph's
+  last line, it is called again with the room tightening could make
+  (MAX_CJK_SHRINK and punctuation at half width), and the longer line is
+  kept if it fits so; its box reports the column's width and the layout
+  carries the overflow (`cjk_pulled`), which justify_line() takes back by
+  halving punctuation (`box.cjk_halts`) and negative CJK spacing.  The box
+  reports no overflow so that WeasyPrint does not break the line earlier.
 * `weasyprint.layout.inline.text_align(context, line, available_width,
   last)`, called by `iter_line_boxes`: wrapped so that a justified line made
   wider than the column only by a trailing U+2005 (Pango lets trailing
@@ -48,9 +59,10 @@ nothing) on any other version:
   and the cffi bindings of `weasyprint.text.ffi` (letter-spacing and
   font-features attributes).
 
-Not touched: U+2005 (the Han-Latin gap inserted by xhtml.with_gap) and every
-other non-CJK character keep their width, so the gap never becomes a hole;
-lines without CJK are justified exactly as WeasyPrint does.
+Not touched: every non-CJK character keeps its width, except U+2005 (the
+Han-Latin gap inserted by xhtml.with_gap), which widens by at most
+MAX_GAP_STRETCH on a loose line only, so the gap never becomes a hole; lines
+without CJK are justified exactly as WeasyPrint does.
 
 Switch: `install()` / `uninstall()`, both idempotent; `enabled()` reads the
 environment variable TIANTANG_CJK_JUSTIFY (0/off/false/no turn it off).

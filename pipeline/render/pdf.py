@@ -27,9 +27,10 @@ ICC_DIRS = [press.FALLBACK_PROFILE.parent, press.DEFAULT_PROFILE.parent]
 
 EDITIONS = {
     # edition: (style sheet, pdf variant, widest gap between Chinese characters in em).
-    # The screen PDF keeps its text clean for copying and searching (poppler reads
-    # a gap over 0.1 em as a space), so its loosest lines end a little short; the
-    # print PDF is flush everywhere.  Line breaks, and so pages, are the same.
+    # Both keep their text clean for copying and searching (poppler reads a gap
+    # over 0.1 em as a space), and so break lines, and pages, the same: a line
+    # that cannot be filled within it rather takes in what follows, tightened
+    # (cjk_justify.MAX_CJK_SHRINK), or is left a little short.
     "screen": ("styles/screen.css", "pdf/ua-1", 0.08),
     "print": ("styles/print.css", "pdf/x-4", 0.08),
 }
