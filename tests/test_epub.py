@@ -168,3 +168,23 @@ def test_ace_reports_no_violations(tmp_path_factory):
     epub = build(tmp_path_factory.mktemp("ace"), "--formats", "print,epub")
     results = check_ace(epub)
     assert [ok for _, ok, _ in results] == [True], results
+
+
+def test_the_epub_cover_is_the_cover_page_of_the_pdfs(small_editions, tmp_path):
+    """No cover picture in issue.toml: the EPUB's cover is the PDFs' first page as a picture,
+    pixel for pixel what poppler draws of the screen PDF's page 1 (same size, nearly the same ink)."""
+    import subprocess
+    import zipfile
+
+    from PIL import Image, ImageChops
+    with zipfile.ZipFile(small_editions / "test-01.epub") as z:
+        (tmp_path / "epub-cover.png").write_bytes(z.read("OEBPS/images/cover.png"))
+    subprocess.run(["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile", "-scale-to-x", "1400",
+                    "-scale-to-y", "-1", str(small_editions / "test-01.pdf"), str(tmp_path / "page")], check=True)
+    epub, page = (Image.open(tmp_path / n).convert("RGB") for n in ("epub-cover.png", "page.png"))
+    assert epub.size == page.size == (1400, 1900)
+    diff = ImageChops.difference(epub, page).convert("L").point(lambda v: 255 if v > 40 else 0)
+    assert sum(diff.histogram()[255:]) < 0.002 * 1400 * 1900     # the same text in the same places
+    # and it is the cover: mostly the cover's colour, with the masthead's white on it
+    colours = epub.getcolors(1 << 20)
+    assert max(colours)[1] == (11, 79, 138)

@@ -31,7 +31,7 @@ from lxml import etree
 
 from ..model import Figure, Issue
 from . import math
-from .words import face, issue_words
+from .words import face, issue_words, script
 from .xhtml import (DESCRIBED, cover_alt, E, EPUB_NS, HAN_LATIN_GAP as GAP, XHTML, XML_LANG, article_element, blocks_element,
                     build_time, colophon_element, contents_element, masthead, masthead_en, sub)
 
@@ -77,7 +77,39 @@ def cover_image(issue: Issue, folder: Path | None) -> tuple[bytes, str]:
     return cover_png(issue), "image/png"
 
 
+COVER_WIDTH = 1400    # px of the EPUB's cover picture (its height follows the page)
+
+
 def cover_png(issue: Issue) -> bytes:
+    """The cover page of the PDFs, as a picture: the same XHTML and style sheet
+    laid out by WeasyPrint and rasterised by poppler's pdftoppm, so that the
+    EPUB's cover is the one the print shop prints (without the bleed).  Without
+    pdftoppm, one drawn from the metadata (drawn_cover)."""
+    import shutil
+    import subprocess
+    import tempfile
+    if shutil.which("pdftoppm") is None:
+        return drawn_cover(issue)
+    from weasyprint import HTML
+
+    from .pdf import ROOT, STYLES, ClosedFetcher
+    from .xhtml import cover_element, serialize
+    html = E("html", {"lang": issue.meta.language, "class": f"script-{script(issue.meta.language)}"})
+    html.set(XML_LANG, issue.meta.language)
+    head = sub(html, "head")
+    sub(head, "meta", {"charset": "utf-8"})
+    sub(head, "link", {"rel": "stylesheet", "href": "styles/screen.css"})
+    sub(html, "body", {"class": "edition-screen"}).append(cover_element(issue))
+    pdf = HTML(string=serialize(html).decode("utf-8"), base_url=str(ROOT) + "/",
+               url_fetcher=ClosedFetcher([STYLES])).write_pdf(pdf_identifier=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "cover.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile", "-scale-to-x", str(COVER_WIDTH),
+                        "-scale-to-y", "-1", "cover.pdf", "cover"], cwd=tmp, check=True, capture_output=True)
+        return (Path(tmp) / "cover.png").read_bytes()
+
+
+def drawn_cover(issue: Issue) -> bytes:
     """A cover drawn from the metadata with the CJK fonts (Pillow)."""
     from PIL import Image, ImageDraw, ImageFont
     w, h = 1400, 1900
