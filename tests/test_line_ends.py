@@ -31,3 +31,11 @@ def test_body_lines_end_flush_without_gaps_between_characters(measured, edition)
     assert m["gaps"] == []              # no gap a PDF reader takes for a space between two hanzi
     # 45 paragraphs ended in one character and its stop before lines took them in (issue 17)
     assert len(m["lone"]) <= 6, m["lone"]
+
+
+@pytest.mark.parametrize("edition", ["screen", "print"])
+def test_no_short_table_is_split_and_a_long_one_keeps_three_rows_on_each_side(measured, edition):
+    tables = measured[edition]["tables"]
+    assert len(tables) >= 20 and sum(t["whole"] for t in tables.values()) >= 10
+    assert [t for t, v in tables.items() if v["whole"] and len(v["rows"]) > 1] == []
+    assert [v["rows"] for v in tables.values() if len(v["rows"]) > 1 and min(v["rows"]) < 3] == []

@@ -13,7 +13,9 @@ gap of more than 0.1 em between two glyphs starts a new word).  For each edition
 - gaps: places where poppler splits two CJK characters into two words -- a gap between them that
   a reader's PDF tool takes for a space -- unless the source has a space there (the line's text
   holds one; a justified space is wider than 0.2 em);
-- lone: paragraphs whose last line is one character, or one and its stop.
+- lone: paragraphs whose last line is one character, or one and its stop;
+- tables: the body rows each table sets on each page ([7]: whole; [4, 3]: split after row 4), and
+  whether it is short enough never to be split (class table-whole, render/xhtml.py).
 
 A full-width stop set at half width (`halt`) at the end of a tightened line advances half an em
 (a quarter each side when the face centres it, as Noto CJK TC does) while poppler's box for its
@@ -108,7 +110,25 @@ def measure(doc, pdf: Path, dx: float = 0.0) -> dict:
         "lone": [{"page": ln["page"] + 1, "text": ln["text"]} for k, ln in enumerate(lines)
                  if ln["last"] and k and not lines[k - 1]["last"] and len(ln["text"].rstrip(STOPS)) <= 1],
         "unmatched": sum(ln["end"] is None for ln in lines),
+        "tables": tables(doc),
     }
+
+
+def tables(doc) -> dict:
+    from pipeline.render import fit
+    whole = set()
+
+    def walk(box, wrapped):
+        el = getattr(box, "element", None)
+        classes = (el.get("class") or "").split() if el is not None and box.element_tag == "div" else []
+        if getattr(box, "element_tag", None) == "table" and wrapped and el is not None:
+            whole.add(el.get("id"))
+        for child in getattr(box, "children", []):
+            walk(child, wrapped or "table-whole" in classes)
+
+    for page in doc.pages:
+        walk(page._page_box, False)
+    return {t: {"rows": rows, "whole": t in whole} for t, rows in fit.table_rows_by_page(doc).items()}
 
 
 def main(argv=None) -> int:
@@ -154,6 +174,9 @@ def main(argv=None) -> int:
             print(f"  p{s['page']}: {s['em']} em short: …{s['end']} | {s['next']}…")
         for o in r["overflowing"][:args.list]:
             print(f"  p{o['page']}: {o['pt']} pt past the column: …{o['end']}")
+        split = {t: v["rows"] for t, v in r["tables"].items() if len(v["rows"]) > 1}
+        print(f"  tables: {len(r['tables'])}, {sum(v['whole'] for v in r['tables'].values())} short enough "
+              f"never to split; split: {split or 'none'}")
         for lone in r["lone"]:
             print(f"  p{lone['page']}: last line {lone['text']}")
     return 0
