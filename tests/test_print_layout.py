@@ -273,9 +273,11 @@ def _table_pages(tmp_path, paragraphs: int, rows: int):
     from pipeline.render.pdf import render_pdf
     prose = "".join(f"第{k}段：晶圆制造包括光刻、刻蚀、沉积与清洗等数百道工序，每一道都关系到芯片的良率与成本。\n\n"
                     for k in range(paragraphs))
-    body = "\n".join(f"公司{k}\t{k * 10}\t{k}%" for k in range(1, rows + 1))
+    # a description column makes the table wider than one text column: it spans both
+    body = "\n".join(f"公司{k}\t主要产品为功率半导体器件、模拟芯片与各类传感器\t{k * 10}\t{k}%"
+                      for k in range(1, rows + 1))
     raw = ("# 天堂之芯\n\n# 目录\n\n### • 芯动态\n\n- ▲甲公司发布新品 — 01\n\n## 甲公司发布新品\n\n" + prose
-           + "各公司营收排名\n\n公司\t营收\t份额\n" + body + "\n\n正文二，完整。\n")
+           + "各公司营收排名\n\n公司\t产品\t营收\t份额\n" + body + "\n\n正文二，完整。\n")
     folder = make_issue(tmp_path, raw)
     issue, _, _ = make_model(folder)
     info = render_pdf(issue, "print", folder, tmp_path / "x.pdf")
@@ -358,3 +360,32 @@ def test_a_latin_word_at_the_end_of_a_line_is_hyphenated_where_english_may_break
     for text in broken:
         head = re.search(r"([a-z]+)-$", text).group(1)
         assert word.startswith(head) and len(head) >= 3 and len(word) - len(head) >= 3, text
+
+
+def test_a_table_whose_columns_fit_one_text_column_is_set_in_it_and_a_wider_one_spans_both(tmp_path):
+    from helpers import make_issue
+    from pipeline.build import make_model
+    from pipeline.render.xhtml import html_document
+    narrow = "\n".join(f"{2010 + k}\t{k * 10}\t{k}%" for k in range(1, 6))
+    wide = "\n".join(f"公司{k}\t主要产品为功率半导体器件、模拟芯片与各类传感器\t{k}%" for k in range(1, 6))
+    raw = ("# 天堂之芯\n\n# 目录\n\n### • 芯动态\n\n- ▲甲公司发布新品 — 01\n\n## 甲公司发布新品\n\n"
+           "甲公司今天发布了新品，性能提升一倍。\n\n年份营收\n\n年份\t营收\t份额\n" + narrow
+           + "\n\n正文二，完整。\n\n产品一览\n\n公司\t产品\t份额\n" + wide + "\n\n正文三，完整。\n")
+    issue, _, _ = make_model(make_issue(tmp_path, raw))
+    html = html_document(issue, "styles/screen.css", "screen")
+    doc = HTML(string=serialize(html).decode("utf-8"), base_url=str(ROOT) + "/",
+               url_fetcher=ClosedFetcher([STYLES])).render()
+    widths = {}
+
+    def walk(box):
+        if type(box).__name__ == "TableBox":
+            widths[box.element.get("id")] = box.width
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    for page in doc.pages:
+        walk(page._page_box)
+    (first, second) = sorted(widths)
+    area = 172 / 25.4 * 96             # the type area, 172 mm, in CSS px
+    assert widths[first] < area / 2    # in one column (82.5 mm)
+    assert widths[second] == pytest.approx(area, abs=1)

@@ -14,6 +14,8 @@ gap of more than 0.1 em between two glyphs starts a new word).  For each edition
   a reader's PDF tool takes for a space -- unless the source has a space there (the line's text
   holds one; a justified space is wider than 0.2 em);
 - lone: paragraphs whose last line is one character, or one and its stop;
+- stranded: headings in an article body set at the foot of a column or page, their text in the
+  next one;
 - tables: the body rows each table sets on each page ([7]: whole; [4, 3]: split after row 4), and
   whether it is short enough never to be split (class table-whole, render/xhtml.py).
 
@@ -111,7 +113,35 @@ def measure(doc, pdf: Path, dx: float = 0.0) -> dict:
                  if ln["last"] and k and not lines[k - 1]["last"] and len(ln["text"].rstrip(STOPS)) <= 1],
         "unmatched": sum(ln["end"] is None for ln in lines),
         "tables": tables(doc),
+        "stranded": stranded(doc),
     }
+
+
+def stranded(doc) -> list[dict]:
+    """Headings (h3-h6) whose next block starts in another column or on another page."""
+    from weasyprint.formatting_structure import boxes
+    blocks = []     # (page, column x, tag, text) of each block of the article bodies, in order
+
+    def text(box):
+        return "".join(getattr(b, "text", "") or text(b) for b in getattr(box, "children", []))
+
+    def walk(box, page, body):
+        tag = getattr(box, "element_tag", None)
+        el = getattr(box, "element", None)
+        inside = body or (el is not None and tag == "div" and "article-body" in (el.get("class") or "").split())
+        if body and isinstance(box, boxes.BlockBox) and tag in ("p", "h3", "h4", "h5", "h6", "table", "ul", "ol", "figure"):
+            blocks.append((page, round(box.position_x), tag, text(box)[:20], id(el)))
+            return
+        for child in getattr(box, "children", []):
+            walk(child, page, inside)
+
+    for n, page in enumerate(doc.pages):
+        walk(page._page_box, n, False)
+    out = []
+    for a, b in zip(blocks, blocks[1:]):
+        if a[2] in ("h3", "h4", "h5", "h6") and a[4] != b[4] and (a[0], a[1]) != (b[0], b[1]):
+            out.append({"page": a[0] + 1, "heading": a[3], "next": b[3]})
+    return out
 
 
 def tables(doc) -> dict:
@@ -177,6 +207,8 @@ def main(argv=None) -> int:
         split = {t: v["rows"] for t, v in r["tables"].items() if len(v["rows"]) > 1}
         print(f"  tables: {len(r['tables'])}, {sum(v['whole'] for v in r['tables'].values())} short enough "
               f"never to split; split: {split or 'none'}")
+        for h in r["stranded"]:
+            print(f"  p{h['page']}: heading {h['heading']} at a column's foot, its text in the next")
         for lone in r["lone"]:
             print(f"  p{lone['page']}: last line {lone['text']}")
     return 0

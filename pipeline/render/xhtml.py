@@ -135,12 +135,54 @@ def _lang(el, lang):
 WHOLE_TABLE_ROWS, WHOLE_TABLE_TEXT = 15, 900
 
 
+SHORT_CELL_EM = 6    # a cell of no more text than this (in em) is one word: it never wraps
+
+
+def _width_em(text: str) -> float:
+    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+
+
+def _cell_class(c, numeric: bool = False) -> str | None:
+    """`num` (right-aligned, tabular figures) and `short`: a label or value of a few characters
+    (对比维度, 2019年) that a narrow column must not stack one character a line."""
+    text = plain(c.runs)
+    classes = (["num"] if numeric else []) + (["short"] if "\n" not in text and 0 < _width_em(text) <= SHORT_CELL_EM else [])
+    return " ".join(classes) or None
+
+
+def _numeric_columns(rows) -> set[int]:
+    """Columns whose body cells are all numbers (tables without spanning cells only)."""
+    if any(c.colspan > 1 or c.rowspan > 1 for r in rows for c in r.cells) or len({len(r.cells) for r in rows}) != 1:
+        return set()
+    body = [r for r in rows if r.role == "body"]
+    return {k for k in range(len(rows[0].cells))
+            if body and all(r.cells[k].numeric or not plain(r.cells[k].runs).strip() for r in body)
+            and any(r.cells[k].numeric for r in body)}
+
+
+# em of table text (7.5 pt, common.css) one text column holds: 82.5 mm of a 172 mm type area in two
+# columns 7 mm apart, less a little
+NARROW_TABLE_EM = 29
+CELL_PADDING_EM = 0.9
+
+
+def _narrow(t: Table) -> bool:
+    """Whether the table's columns, each as wide as its widest cell, fit one text column."""
+    if any(c.colspan > 1 for r in t.rows for c in r.cells):
+        return False
+    widths: dict[int, float] = {}
+    for r in t.rows:
+        for k, c in enumerate(r.cells):
+            widths[k] = max(widths.get(k, 0), max((_width_em(line) for line in plain(c.runs).split("\n")), default=0))
+    return sum(widths.values()) + CELL_PADDING_EM * len(widths) <= NARROW_TABLE_EM
+
+
 def render_table(t: Table, table_id: str, words: dict):
     # what the page head says where the table runs on from the previous page
     continued = words["table_continued"] + (words["colon"] + plain(t.caption) if t.caption else "")
     body_rows = sum(1 for r in t.rows if r.role != "head")
     whole = body_rows <= WHOLE_TABLE_ROWS and sum(len(plain(c.runs)) for r in t.rows for c in r.cells) <= WHOLE_TABLE_TEXT
-    wrap = E("div", {"class": "table-wrap table-whole" if whole else "table-wrap"})
+    wrap = E("div", {"class": "table-wrap" + (" table-whole" if whole else "") + (" table-narrow" if _narrow(t) else "")})
     _lang(wrap, t.lang)
     table = sub(wrap, "table", {"id": table_id})
     if t.caption:
@@ -148,14 +190,16 @@ def render_table(t: Table, table_id: str, words: dict):
         add_runs(cap, t.caption)
     head = [r for r in t.rows if r.role == "head"]
     body = [r for r in t.rows if r.role != "head"]
+    numeric = _numeric_columns(t.rows)
     if head:
         thead = sub(table, "thead")
         for r in head:
             tr = sub(thead, "tr")
-            for c in r.cells:
+            for k, c in enumerate(r.cells):
                 scope = ("colgroup" if c.colspan > 1 else "col") if c.header else None
                 add_runs(sub(tr, "th" if c.header else "td", {
-                    "scope": scope, "colspan": c.colspan if c.colspan > 1 else None,
+                    "scope": scope, "class": _cell_class(c, k in numeric),
+                    "colspan": c.colspan if c.colspan > 1 else None,
                     "rowspan": c.rowspan if c.rowspan > 1 else None}), c.runs)
     tbody = sub(table, "tbody", {"data-continued": continued})
     for r in body:
@@ -164,10 +208,10 @@ def render_table(t: Table, table_id: str, words: dict):
             if r.role == "group":
                 cell = sub(tr, "th", {"scope": "rowgroup", "colspan": c.colspan})
             elif c.header and k == 0:   # a label over several rows heads them all
-                cell = sub(tr, "th", {"scope": "rowgroup" if c.rowspan > 1 else "row",
+                cell = sub(tr, "th", {"scope": "rowgroup" if c.rowspan > 1 else "row", "class": _cell_class(c),
                                       "rowspan": c.rowspan if c.rowspan > 1 else None})
             else:
-                cell = sub(tr, "td", {"class": "num" if c.numeric else None,
+                cell = sub(tr, "td", {"class": _cell_class(c, c.numeric),
                                       "colspan": c.colspan if c.colspan > 1 else None,
                                       "rowspan": c.rowspan if c.rowspan > 1 else None})
             add_runs(cell, c.runs)
