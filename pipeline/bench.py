@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .build import Timer, build, make_model
+from .build import Timer, build, cores, make_model, parallel
 
 
 def _baseline(raw: Path, tmp: Path) -> float | None:
@@ -69,9 +69,13 @@ def main(argv=None) -> int:
         result = build(folder, Path(d) / "out", quiet=True)
         base = _baseline(folder / "raw.md", Path(d))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"cores: {cores()}; the two PDFs laid out {'at the same time, in 2 processes' if parallel() else 'one after the other'}"
+          f" (TIANTANG_PARALLEL=0: one after the other)")
     print(f"{'stage / edition':<22}{'seconds':>10}")
     for k, v in result.timings.items():
         print(f"{k:<22}{v:>10.2f}")
+    print(f"{'build, wall':<22}{sum(v for k, v in result.timings.items() if k not in ('screen pdf', 'print pdf')):>10.2f}"
+          if "pdfs (2 processes)" in result.timings else f"{'build, wall':<22}{sum(result.timings.values()):>10.2f}")
     print(f"{'raw → model (total)':<22}{model_time:>10.2f}")
     print(f"{'peak memory (MiB)':<22}{peak:>10.0f}")
     if base:

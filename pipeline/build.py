@@ -21,6 +21,68 @@ from .read import decode, read_blocks, source_lines
 from .sources import Source, load_source
 
 FORMATS = ("screen", "print", "epub")
+# TIANTANG_PARALLEL=0 lays the two PDFs out one after the other, in this process
+PARALLEL_ENV = "TIANTANG_PARALLEL"
+
+
+def cores() -> int:
+    """The processor cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:      # not Linux
+        return os.cpu_count() or 1
+
+
+def parallel() -> bool:
+    """Whether the two PDFs are laid out at the same time, in two processes: on a machine of two
+    cores or more, unless TIANTANG_PARALLEL is 0/off/false/no."""
+    return cores() > 1 and os.environ.get(PARALLEL_ENV, "1").strip().lower() not in {"0", "off", "false", "no"}
+
+
+class _Forked:
+    """render_pdf(...) in a forked process (the model is shared by the fork, not copied by
+    pickling); `result()` waits for it: its info and its time, or its exception raised here."""
+
+    def __init__(self, *args):
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork")
+        self.receive, send = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=self._run, args=(send, args), daemon=True)
+        self.process.start()
+        send.close()
+
+    @staticmethod
+    def _run(send, args):
+        from .render.pdf import render_pdf
+        t = time.perf_counter()
+        try:
+            info = render_pdf(*args)
+            send.send(("ok", info, time.perf_counter() - t))
+        except BaseException as err:       # noqa: BLE001 -- handed to the parent as it is
+            try:
+                send.send(("error", err, None))
+            except Exception:              # an exception that does not pickle: its words
+                send.send(("error", RuntimeError(f"{type(err).__name__}: {err}"), None))
+        finally:
+            send.close()
+
+    def result(self):
+        try:
+            kind, value, seconds = self.receive.recv()
+        except EOFError:
+            self.process.join()
+            raise RuntimeError(f"the process laying out a PDF ended without a result "
+                               f"(exit code {self.process.exitcode})") from None
+        finally:
+            self.process.join()
+        if kind == "error":
+            raise value
+        return value, seconds
+
+    def stop(self):
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
 
 
 @dataclass
@@ -117,7 +179,12 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
         if not exchange:
             log.warn("publish", None, "this file system cannot swap two folders, so the edition set "
                      "is replaced file by file (report.json last)")
+        forked = None
         try:
+            both = "screen" in formats and "print" in formats and parallel()
+            started = time.perf_counter()
+            if both:      # the print PDF in a second process while this one lays out the screen PDF
+                forked = _Forked(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
             if "screen" in formats:
                 with timer("screen pdf"):
                     info = render_pdf(issue, "screen", src.folder, staging / f"{issue_id}.pdf")
@@ -126,8 +193,17 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
                 _layout_warnings(log, issue, "screen", info)
                 result.text_lost["screen"] = None if info["text_lost"] is None else sum(info["text_lost"].values())
             if "print" in formats:
-                with timer("print pdf"):
-                    info = render_pdf(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
+                if forked:
+                    info, seconds = forked.result()
+                    forked = None
+                    timings["print pdf"] = seconds
+                    timings["pdfs (2 processes)"] = time.perf_counter() - started
+                    if not quiet:
+                        timer.say(f"  {'print pdf':<12} {seconds:6.2f} s (in a second process; both PDFs "
+                                  f"{timings['pdfs (2 processes)']:.2f} s)")
+                else:
+                    with timer("print pdf"):
+                        info = render_pdf(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
                 result.pages["print"] = info["pages"]
                 result.page_starts = info["page_starts"]   # the print shop's pages are the ones cited
                 _layout_warnings(log, issue, "print", info)
@@ -149,6 +225,9 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
             if not publish.no_space(err):
                 raise
             raise _no_space(out, staging) from None
+        finally:
+            if forked:        # the screen PDF failed: the print one is not waited for
+                forked.stop()
     result.outputs = {name: out / name for name in made}
     return result
 
