@@ -169,3 +169,18 @@ def test_longer_latin_words_in_chinese_text_are_tagged_english_and_nothing_else_
     # acronyms, names glued to digits or marks, web addresses and short words are left alone
     assert words[True] == ["ProcessDesignKit", "TrendForce", "Cerebras", "interposer"]
     assert words[False] == []                       # in an English text nothing is tagged
+
+
+def test_a_list_whose_items_carry_their_own_numbers_gets_no_bullet_besides():
+    from pipeline.model import ListBlock, Run
+    from pipeline.render.xhtml import IdMaker, render_block
+
+    def rendered(items):
+        lst = ListBlock((1, len(items)), items=[[Run(t, frozenset(), None)] for t in items], ordered=False)
+        return render_block(lst, IdMaker("a"), {}).get("class")
+
+    assert rendered(["（一）企业申请认定时须注册成立一年以上；", "（二）企业通过自主研发获得知识产权；"]) == "numbered-items"
+    assert rendered(["1、高 EUV 吸收能力；", "2、高能量利用效率；"]) == "numbered-items"
+    # a decimal number or a year is no item number; one unnumbered item keeps the bullets for all
+    assert rendered(["1.5x reticle InFO_oS in mass production", "2.5D interposer"]) is None
+    assert rendered(["（一）企业申请认定时须注册成立一年以上；", "其他条件从略。"]) is None

@@ -263,6 +263,11 @@ def render_figure(f: Figure, figure_id: str, words: dict):
     return fig
 
 
+# an item's own number: （一） (1) 1、 1． 1) ① 一、 a) -- not a decimal number such as 1.5x
+OWN_NUMBER = re.compile(r"[（(]\s*(?:[一二三四五六七八九十]+|\d{1,2}|[a-zA-Z])\s*[）)]|\d{1,2}[、．)]|\d{1,2}\.(?!\d)"
+                        r"|[\u2460-\u2473\u3251-\u325f]|[一二三四五六七八九十]+、|[a-zA-Z][)．]")
+
+
 def render_block(b: Block, ids: "IdMaker", words: dict, shift: int = 0, cjk: bool = False):
     """One block as XHTML; `cjk`: the text around it is Chinese, Japanese or Korean."""
     if isinstance(b, Heading):
@@ -275,8 +280,10 @@ def render_block(b: Block, ids: "IdMaker", words: dict, shift: int = 0, cjk: boo
         add_runs(p, b.runs, latin=cjk and (b.lang is None or script(b.lang) != "Latn"))
         return p
     if isinstance(b, ListBlock):
-        lst = E("ol" if b.ordered else "ul", {"start": b.start if b.ordered and b.start != 1 else None,
-                                              "id": ids.next("l")})
+        # items that carry their own number (（一） 1、 ① (a)) get no bullet or number besides
+        own = bool(b.items) and all(OWN_NUMBER.match(plain(item).lstrip()) for item in b.items)
+        lst = E("ol" if b.ordered else "ul", {"start": b.start if b.ordered and b.start != 1 and not own else None,
+                                              "id": ids.next("l"), "class": "numbered-items" if own else None})
         _lang(lst, b.lang)
         for item in b.items:
             li = sub(lst, "li")
