@@ -18,7 +18,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..model import Issue
-from . import cjk_justify, fit, math, press
+from . import balance, cjk_justify, fit, math, press
 from .xhtml import XHTML, E, build_time, html_document, serialize, sub
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +85,8 @@ def render_pdf(issue: Issue, edition: str, issue_folder: Path, target: Path, fet
     # 70.0: off with cjk_justify_on=False or the environment TIANTANG_CJK_JUSTIFY=0
     on = cjk_justify.enabled() if cjk_justify_on is None else cjk_justify_on
     cjk_typography = cjk_justify.install() if on else cjk_justify.uninstall()   # False: not patched
+    # column balancing by a search rather than 1 px steps (render/balance.py); TIANTANG_FAST_COLUMNS=0: off
+    balance.install() if balance.enabled() else balance.uninstall()
     cond = press.condition(issue.magazine, issue_folder.parent) if edition == "print" else None
     fetcher = fetcher or ClosedFetcher([STYLES, issue_folder, *ICC_DIRS], press=cond and cond.profile)
     html, doc, fitted, too_wide, rescued, lost, undrawn = _lay_out(issue, stylesheet, edition, fetcher, issue_folder,

@@ -1,0 +1,158 @@
+"""Column balancing with fewer trial layouts: a small, switchable patch of
+WeasyPrint 70.0's `columns_layout`.
+
+Why: to balance the columns of a segment, WeasyPrint 70.0 lays the segment
+out at the average column height, then again and again at a greater height
+until everything fits: each time by the height it found missing at a column's
+foot (`lost_space`), or, when it found none, by 1 px.  Where `orphans` and
+`widows` keep the next lines together, it finds none, and the 1 px steps run
+long: on 2025-08, most of the trial layouts of the article bodies are such
+steps (see issue 18).  This patch takes those steps as a search: 1, 2, 4, 8 px
+further while a trial does not fit, then halves the gap between the last
+height that did not fit and the first that did, down to 1 px.  Where fitting
+grows with the height (it does, but for rare interplays of the break rules),
+it ends at the height the 1 px steps end at -- the smallest that fits -- in
+fewer trials; the steps by `lost_space` are WeasyPrint's own.
+
+How: the source of `weasyprint.layout.column.columns_layout` is taken as
+WeasyPrint 70.0 ships it, its step (the block quoted in STEP) replaced by a
+call to HeightSearch, and the function compiled again in the module's own
+namespace; `weasyprint.layout.block.columns_layout` (the name block layout
+calls) then points to it.  On any other WeasyPrint, or if the source differs,
+`install()` patches nothing and returns False.
+
+Switch: `install()` / `uninstall()`, both idempotent; TIANTANG_FAST_COLUMNS=0
+(0/off/false/no) leaves WeasyPrint's own balancing (`enabled()`).
+"""
+from __future__ import annotations
+
+import inspect
+import os
+import textwrap
+
+SUPPORTED_WEASYPRINT = "70.0"
+ENV = "TIANTANG_FAST_COLUMNS"
+
+# WeasyPrint 70.0's step, in columns_layout's balancing loop
+STEP = """
+            if balancing:
+                if column_skip_stack is None:
+                    # We rendered the whole content, stop
+                    break
+
+                # Increase the column heights and render them again
+                add_height = 1 if lost_space == inf else lost_space
+                height += add_height
+
+                if height > max_height:
+                    # We reached max height, stop rendering
+                    height = max_height
+                    stop_rendering = True
+                    break
+"""
+SEARCH = """
+            if balancing:
+                if search is None:
+                    search = HeightSearch(max_height)
+                height, done, stop_rendering = search.next(height, column_skip_stack is None, lost_space)
+                if done:
+                    break
+"""
+START = """        page_is_empty = stop_rendering = balancing = False
+"""
+START_SEARCH = """        page_is_empty = stop_rendering = balancing = False
+        search = None
+"""
+
+
+class HeightSearch:
+    """The heights to try for one segment's columns.  `next(height, fits,
+    lost_space)` is told how the trial at `height` went and answers (the next
+    height, whether to stop, whether the columns overflow the page): as
+    WeasyPrint 70.0 does after a trial that fits or after a step by
+    `lost_space` (a finite height missing at a column's foot); else by a
+    galloping search over whole pixels above the last height that did not fit
+    (`base`): base + 1, + 3, + 7 … until one fits, then halving between."""
+
+    def __init__(self, max_height: float):
+        self.max_height = max_height
+        self.base = None     # the height the pixel search counts from (it did not fit)
+        self.low = 0         # pixels above base known not to fit
+        self.high = None     # pixels above base known to fit
+        self.trials = 0
+
+    def next(self, height: float, fits: bool, lost_space: float) -> tuple[float, bool, bool]:
+        self.trials += 1
+        if self.base is None:                     # WeasyPrint's own steps
+            if fits:
+                return height, True, False
+            if lost_space != float("inf"):
+                return self._step(height + lost_space)
+            self.base, self.low, self.high = height, 0, None
+            return self._probe(1)
+        pixels = round(height - self.base)
+        if fits:
+            self.high = pixels
+        else:
+            self.low = pixels
+        if self.high is not None:
+            if self.high - self.low <= 1:           # the smallest height that fits, to the pixel
+                return self.base + self.high, True, False
+            return self._probe((self.low + self.high) // 2)
+        if lost_space != float("inf"):            # a measure again: WeasyPrint's step from here
+            self.base = None
+            return self._step(height + lost_space)
+        return self._probe(2 * self.low + 1)
+
+    def _step(self, height: float) -> tuple[float, bool, bool]:
+        if height > self.max_height:              # as WeasyPrint: the columns run on to the next page
+            return self.max_height, True, True
+        return height, False, False
+
+    def _probe(self, pixels: int) -> tuple[float, bool, bool]:
+        top = int(self.max_height - self.base)    # the most pixels the page allows
+        if pixels > top:
+            if top <= self.low:                   # nothing up to the page's foot fits
+                return self.max_height, True, True
+            pixels = top
+        return self.base + pixels, False, False
+
+
+_saved: dict = {}
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV, "1").strip().lower() not in {"0", "off", "false", "no"}
+
+
+def is_installed() -> bool:
+    return bool(_saved)
+
+
+def install() -> bool:
+    """Patch WeasyPrint; True if the patch is (now or already) in place, False (and nothing
+    patched) on any WeasyPrint but 70.0 or a columns_layout whose source is not 70.0's."""
+    if _saved:
+        return True
+    import weasyprint
+    if weasyprint.__version__ != SUPPORTED_WEASYPRINT:
+        return False
+    from weasyprint.layout import block, column
+    source = textwrap.dedent(inspect.getsource(column.columns_layout))
+    if source.count(STEP) != 1 or source.count(START) != 1:
+        return False
+    namespace = dict(vars(column), HeightSearch=HeightSearch)
+    exec(compile(source.replace(STEP, SEARCH).replace(START, START_SEARCH), column.__file__, "exec"), namespace)
+    patched = namespace["columns_layout"]
+    patched.balance_patch = True
+    _saved.update(block=block.columns_layout, column=column.columns_layout)
+    block.columns_layout = column.columns_layout = patched
+    return True
+
+
+def uninstall() -> bool:
+    if _saved:
+        from weasyprint.layout import block, column
+        block.columns_layout, column.columns_layout = _saved["block"], _saved["column"]
+        _saved.clear()
+    return False
