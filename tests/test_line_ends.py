@@ -39,3 +39,9 @@ def test_no_short_table_is_split_and_a_long_one_keeps_three_rows_on_each_side(me
     assert len(tables) >= 20 and sum(t["whole"] for t in tables.values()) >= 10
     assert [t for t, v in tables.items() if v["whole"] and len(v["rows"]) > 1] == []
     assert [v["rows"] for v in tables.values() if len(v["rows"]) > 1 and min(v["rows"]) < 3] == []
+
+
+@pytest.mark.parametrize("edition", ["screen", "print"])
+def test_two_line_titles_break_between_words(measured, edition):
+    titles = measured[edition]["titles"]
+    assert titles["two_lines"] >= 10 and titles["not_at_halves"] == []

@@ -16,6 +16,8 @@ gap of more than 0.1 em between two glyphs starts a new word).  For each edition
 - lone: paragraphs whose last line is one character, or one and its stop;
 - stranded: headings in an article body set at the foot of a column or page, their text in the
   next one;
+- titles: article titles set on two lines, and those not broken where render/titles.py cuts them
+  (between words);
 - tables: the body rows each table sets on each page ([7]: whole; [4, 3]: split after row 4), and
   whether it is short enough never to be split (class table-whole, render/xhtml.py).
 
@@ -117,6 +119,32 @@ def measure(doc, pdf: Path, dx: float = 0.0) -> dict:
     }
 
 
+def titles(issue, pdf: Path) -> dict:
+    """Two-line article titles (18 pt lines in the PDF), and those not broken at their halves."""
+    from pipeline.render.titles import halves
+    from pipeline.render.xhtml import with_gap
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = []
+    for page in xml.split("<page ")[1:]:
+        rows: dict = {}
+        for a, b, _, d, t in WORD.findall(page):
+            if 24 < float(d) - float(b) < 28:     # 18 pt in Noto CJK: the glyph box is 1.438 em
+                rows.setdefault(round(float(b)), []).append((float(a), unescape(t)))
+        lines += ["".join(t for _, t in sorted(rows[y])) for y in sorted(rows)]
+    bare = lambda text: text.replace("\u2005", "").replace(" ", "")    # noqa: E731
+    two, wrong = 0, []
+    for a in issue.articles:
+        title = bare(with_gap(a.title))
+        for first, second in zip(lines, lines[1:]):
+            if first + second == title:
+                two += 1
+                cut = halves(with_gap(a.title), issue.meta.language)
+                if not cut or first != bare("".join(cut[0])):
+                    wrong.append(f"{first}|{second}")
+                break
+    return {"two_lines": two, "not_at_halves": wrong}
+
+
 def stranded(doc) -> list[dict]:
     """Headings (h3-h6) whose next block starts in another column or on another page."""
     from weasyprint.formatting_structure import boxes
@@ -192,6 +220,7 @@ def main(argv=None) -> int:
             page = pypdf.PdfReader(target).pages[0]
             dx = float(page.trimbox.left) - float(page.mediabox.left)
             results[edition] = measure(laid_out["doc"], target, dx)
+            results[edition]["titles"] = titles(issue, target)
     render._lay_out = lay_out
     if args.json:
         json.dump(results, sys.stdout, ensure_ascii=False, indent=1)
@@ -207,6 +236,8 @@ def main(argv=None) -> int:
         split = {t: v["rows"] for t, v in r["tables"].items() if len(v["rows"]) > 1}
         print(f"  tables: {len(r['tables'])}, {sum(v['whole'] for v in r['tables'].values())} short enough "
               f"never to split; split: {split or 'none'}")
+        print(f"  titles on two lines: {r['titles']['two_lines']}, not broken between their halves: "
+              f"{r['titles']['not_at_halves'] or 'none'}")
         for h in r["stranded"]:
             print(f"  p{h['page']}: heading {h['heading']} at a column's foot, its text in the next")
         for lone in r["lone"]:
