@@ -186,6 +186,9 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
             if both:      # the print PDF in a second process while this one lays out the screen PDF
                 forked = _Forked(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
             if "screen" in formats:
+                if not quiet:   # tens of seconds: say what is being done before it is done
+                    timer.say("  laying out the screen PDF" + (" and, in a second process, the print PDF" if both else "")
+                              + " …")
                 with timer("screen pdf"):
                     info = render_pdf(issue, "screen", src.folder, staging / f"{issue_id}.pdf")
                 result.pages["screen"] = info["pages"]
@@ -202,6 +205,8 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
                         timer.say(f"  {'print pdf':<12} {seconds:6.2f} s (in a second process; both PDFs "
                                   f"{timings['pdfs (2 processes)']:.2f} s)")
                 else:
+                    if not quiet:
+                        timer.say("  laying out the print PDF …")
                     with timer("print pdf"):
                         info = render_pdf(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
                 result.pages["print"] = info["pages"]

@@ -25,15 +25,17 @@ LAST_EPOCH = 4354819199
 
 
 def _parser():
-    p = argparse.ArgumentParser(prog="python -m pipeline",
+    prog = "editions" if Path(sys.argv[0]).name == "editions" else "python -m pipeline"
+    p = argparse.ArgumentParser(prog=prog,
                                 description="Make the editions (print PDF, screen PDF, EPUB) of one issue of a publication.")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subs = p.add_subparsers(dest="command", required=True)
     b = subs.add_parser("build", help="build the editions of one issue",
                         description="Build screen PDF, print PDF and EPUB of sources/<id>.")
     b.add_argument("source", help="the issue folder, e.g. sources/2025-08")
     b.add_argument("--formats", default="screen,print,epub",
-                   help="comma-separated editions: screen, print, epub (default: all)")
+                   help="comma-separated editions: screen, print, epub, or pdf for both PDFs (default: all)")
     b.add_argument("--out", help="output folder (default: output/<id>)")
     b.add_argument("--embed-fonts", action="store_true", help="embed subset CJK fonts in the EPUB")
     b.add_argument("--quiet", action="store_true", help="no stage timings on stderr")
@@ -48,6 +50,19 @@ def _parser():
     for sp in (b, c, r):   # --debug before or after the command; SUPPRESS: no default overrides the first
         sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     return p
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("tiantang-editions")
+    except PackageNotFoundError:      # run from a source tree that was not installed
+        return "(not installed)"
+
+
+def run() -> None:
+    """The console command `editions` (pyproject.toml [project.scripts])."""
+    sys.exit(main())
 
 
 def main(argv=None) -> int:
@@ -95,6 +110,7 @@ def _build(args) -> int:
     from .sources import load_source
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    formats = list(dict.fromkeys(e for f in formats for e in (("screen", "print") if f == "pdf" else (f,))))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         print(f"error: --formats:1: unknown edition {', '.join(unknown) or '(none)'}; "
