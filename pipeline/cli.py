@@ -43,11 +43,18 @@ def _parser():
                         description="Preflight PDFs and EPUB in DIR; prints PASS/FAIL per check.")
     c.add_argument("dir", help="a folder holding <id>.pdf, <id>-print.pdf, <id>.epub")
     c.add_argument("--no-ace", action="store_true", help="skip DAISY Ace")
+    n = subs.add_parser("new", help="make a new issue folder from the extractor's output",
+                        description="Copy the extractor's text (and pictures) into a new issue folder, with an "
+                                    "issue.toml whose guesses (date, number, language) are marked CONFIRM and an "
+                                    "empty fixes.toml.")
+    n.add_argument("folder", help="the new issue folder, e.g. sources/2025-09")
+    n.add_argument("--raw", required=True, help="the extractor's text of the issue (markdown)")
+    n.add_argument("--images", help="the extractor's pictures folder, copied as images/")
     r = subs.add_parser("rules", help="list the rules and decisions an editor can switch off",
                         description="The clean rules in the order they run, then the named decisions of "
                                     "tables and structure; each name can go in `[<stage>] disable = [...]` "
                                     "in fixes.toml.")
-    for sp in (b, c, r):   # --debug before or after the command; SUPPRESS: no default overrides the first
+    for sp in (b, c, n, r):   # --debug before or after the command; SUPPRESS: no default overrides the first
         sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     return p
 
@@ -72,6 +79,8 @@ def main(argv=None) -> int:
             return _build(args)
         if args.command == "rules":
             return _rules()
+        if args.command == "new":
+            return _new(args)
         from .check import run_checks
         return run_checks(Path(args.dir), ace=not args.no_ace)
     except InputError as err:
@@ -91,6 +100,16 @@ def main(argv=None) -> int:
         print(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)",
               file=sys.stderr)
         return 1
+
+
+def _new(args) -> int:
+    from .new import new_issue
+    folder = new_issue(Path(args.folder), Path(args.raw), Path(args.images) if args.images else None)
+    marks = (folder / "issue.toml").read_text(encoding="utf-8").count("# CONFIRM")
+    print(f"made {folder}: raw.md, issue.toml ({marks} guesses marked CONFIRM), fixes.toml"
+          + (", images/" if args.images else ""))
+    print(f"next: check issue.toml, then  editions build {folder}")
+    return 0
 
 
 def _rules() -> int:
