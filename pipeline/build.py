@@ -14,7 +14,7 @@ from . import pictures as picture_stage, publish, structure, tables as table_sta
 from .clean import RULES, clean
 from .context import Context, switched_off
 from .errors import InputError
-from .fixes import apply_fixes
+from .fixes import apply_fixes, check_fixes_against
 from .glyphs import missing_glyphs
 from .model import Issue, Log
 from .read import decode, read_blocks, source_lines
@@ -136,10 +136,13 @@ def read_model(folder: Path, timer: Timer | None = None) -> tuple[Issue, Log, So
     log = Log()
     with timer("load"):
         src = load_source(folder)
+    for path, line, message in src.unknown:
+        log.warn("sources.unknown_key", None, f"{path.name}:{line}: {message}")
     ctx = Context(log=log, magazine=src.magazine, language=src.meta.language,
                   disabled=switched_off(src.fixes, src.folder / "fixes.toml", SWITCHES), folder=src.folder)
     with timer("read"):
         text = decode(src.raw, str(src.raw_path), log)
+        check_fixes_against(src.fixes, src.folder / "fixes.toml", text.count("\n") + 1)
         blocks = read_blocks(text, log)
         ctx.source = source_lines(text)
     with timer("fixes"):

@@ -124,6 +124,7 @@ def _rules() -> int:
 
 def _build(args) -> int:
     from .build import FORMATS, build
+    from .fixes import check_fixes_against
     from .model import Log
     from .read import decode
     from .sources import load_source
@@ -139,7 +140,8 @@ def _build(args) -> int:
     folder = Path(args.source)
     # all the input is checked before anything is said or written: bad input is one line
     src = load_source(folder)
-    decode(src.raw, str(src.raw_path), Log())
+    text = decode(src.raw, str(src.raw_path), Log())
+    check_fixes_against(src.fixes, src.folder / "fixes.toml", text.count("\n") + 1)
     meta = src.meta
     out, note = _out_folder(Path(args.out) if args.out else Path("output") / meta.id)
     if note:

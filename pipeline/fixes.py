@@ -68,6 +68,16 @@ class _Where:
                      if key and re.match(rf"\s*{re.escape(key)}\s*=", lines[n - 1])), heads[k])
 
 
+def check_fixes_against(fixes: dict, path, last_line: int) -> None:
+    """Exit 2 for a fix whose `to` names a raw line the text does not have (a `lines` range past
+    the end is a fix that no longer applies, and warned of when applied)."""
+    where = _Where(path)
+    for k, fix in enumerate(fixes.get("fix", [])):
+        if isinstance(fix.get("to"), int) and not isinstance(fix["to"], bool) and fix["to"] > last_line:
+            raise InputError(path, where(k, "to"), f"fix {k + 1}: to = {fix['to']} is past the raw text's "
+                             f"last line ({last_line})")
+
+
 def check_fixes(fixes: dict, path) -> None:
     """Exit 2 (InputError naming the line) for a fixes.toml that is not a list of
     [[fix]] tables as described above, or whose [clean] is not a table of rule names."""

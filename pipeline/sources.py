@@ -30,6 +30,9 @@ LANGUAGE = re.compile(r"""(?ix) [a-z]{2,3} (?:-[a-z]{3}){0,3}
 # magazine.toml: what the stages read from it, and of what type
 MAGAZINE_TEXTS = ("masthead", "masthead_en", "disclaimer")
 MAGAZINE_LISTS = ("sections", "subjects")
+MAGAZINE_TABLES = ("publisher", "words", "print")
+PUBLISHER_KEYS = ("name", "names", "lines", "address", "submissions", "website", "phone")
+ISSUE_KEYS = (*REQUIRED, "number", "cover")
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Source:
     meta: Meta
     magazine: dict
     fixes: dict = field(default_factory=dict)
+    # (file, line, message): keys no stage reads -- a typo, or a wish: the build warns of them
+    unknown: list = field(default_factory=list)
 
 
 def _load_toml(path: Path) -> dict:
@@ -244,4 +249,16 @@ def load_source(folder: Path) -> Source:
     fixes_path = folder / "fixes.toml"
     fixes = _load_toml(fixes_path) if fixes_path.is_file() else {}
     check_fixes(fixes, fixes_path)
-    return Source(folder, raw_path, raw_path.read_bytes(), meta, magazine, fixes)
+    unknown = [(issue_path, _line_of(issue_path, k), f"unknown key '{k}': issue.toml holds {', '.join(ISSUE_KEYS)}")
+               for k in _issue_data(issue_path) if k not in ISSUE_KEYS]
+    unknown += [(magazine_path, _line_of(magazine_path, k), f"unknown key '{k}': magazine.toml holds "
+                 f"{', '.join(MAGAZINE_TEXTS + MAGAZINE_LISTS + MAGAZINE_TABLES)}")
+                for k in magazine if k not in MAGAZINE_TEXTS + MAGAZINE_LISTS + MAGAZINE_TABLES]
+    unknown += [(magazine_path, _line_of(magazine_path, k), f"unknown key '{k}' in [publisher]: it holds "
+                 f"{', '.join(PUBLISHER_KEYS)}")
+                for k in (magazine.get("publisher") or {}) if k not in PUBLISHER_KEYS]
+    return Source(folder, raw_path, raw_path.read_bytes(), meta, magazine, fixes, unknown)
+
+
+def _issue_data(path: Path) -> dict:
+    return _load_toml(path)

@@ -147,3 +147,30 @@ def test_odd_inline_text_builds_and_loses_nothing(tmp_path, name, tail):
     body = [c for c in text if "\u4e00" <= c <= "\u9fff"]
     for c in set(han):
         assert body.count(c) >= han.count(c), c
+
+
+def test_a_fix_that_moves_text_to_a_line_the_raw_text_has_not_stops(tmp_path):
+    from conftest import SMALL
+    from helpers import bad_input_line
+    last = SMALL.count("\n") + 1
+    fixes = f'[[fix]]\nlines = "9"\nexpect = "甲公司"\naction = "move"\nto = {last + 1}\n'
+    line = bad_input_line(make_issue(tmp_path, SMALL, fixes=fixes), tmp_path / "out")
+    assert line == (f"error: {tmp_path}/sources/test-01/fixes.toml:5: fix 1: to = {last + 1} is past the raw "
+                    f"text's last line ({last})")
+
+
+def test_keys_no_stage_reads_are_warned_of_with_their_line(tmp_path):
+    from conftest import SMALL
+    from helpers import ROOT as root
+    folder = make_issue(tmp_path, SMALL)
+    with open(folder / "issue.toml", "a", encoding="utf-8") as f:
+        f.write('colour = "red"\n')
+    magazine = (root / "sources" / "magazine.toml").read_text(encoding="utf-8")
+    (folder.parent / "magazine.toml").write_text("mastheed = \"天堂之芯\"\n" + magazine, encoding="utf-8")
+    proc = build(folder, tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    said = [w["message"] for w in report(tmp_path / "out")["warnings"] if w["rule"] == "sources.unknown_key"]
+    assert said == ["issue.toml:8: unknown key 'colour': issue.toml holds id, title, subtitle, language, date, "
+                    "publisher, identifier, number, cover",
+                    "magazine.toml:1: unknown key 'mastheed': magazine.toml holds masthead, masthead_en, "
+                    "disclaimer, sections, subjects, publisher, words, print"]
