@@ -8,6 +8,7 @@ issue is named here: section names come from the contents page itself.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -30,6 +31,7 @@ DECISIONS = Decisions("structure", {
 })
 
 
+@functools.lru_cache(maxsize=65536)   # the same lines are compared with every contents entry
 def normalize_title(s: str) -> str:
     """Compare titles across widths, spaces and punctuation."""
     s = unicodedata.normalize("NFKC", s).lower()
