@@ -224,6 +224,10 @@ def _apply(out, target, action, fix, expect, why, ctx):
     elif action == "replace":
         new = fix.get("text", "")
         before = target.text
+        if new == expect:     # a fix that changes nothing: most likely the new text was not written in
+            ctx.log.warn("fixes", target.span, f"a replace fix whose text is the text it replaces "
+                         f"({expect!r}) changes nothing: write the new text in `text`")
+            return
         pattern = re.compile(re.escape(expect))
 
         def repl(m):   # the new text takes the marks of the first replaced character

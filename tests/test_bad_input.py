@@ -174,3 +174,14 @@ def test_keys_no_stage_reads_are_warned_of_with_their_line(tmp_path):
                     "publisher, identifier, number, cover",
                     "magazine.toml:1: unknown key 'mastheed': magazine.toml holds masthead, masthead_en, "
                     "disclaimer, sections, subjects, publisher, words, print"]
+
+
+def test_a_replace_fix_that_changes_nothing_is_warned_of(tmp_path):
+    from conftest import SMALL
+    line = next(n for n, text in enumerate(SMALL.split("\n"), 1) if "性能提升一倍" in text)
+    fixes = f'[[fix]]\nlines = "{line}"\nexpect = "一倍"\naction = "replace"\ntext = "一倍"\n'
+    proc = build(make_issue(tmp_path, SMALL, fixes=fixes), tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    said = [w["message"] for w in report(tmp_path / "out")["warnings"] if w["rule"] == "fixes"]
+    assert said == ["a replace fix whose text is the text it replaces ('一倍') changes nothing: "
+                    "write the new text in `text`"]
