@@ -12,7 +12,7 @@ SOURCES := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*.toml styles/*) 
 PRESS_PROFILE := build/icc/FOGRA39L.icc
 EDITIONS := $(OUT)/$(ISSUE).pdf $(OUT)/$(ISSUE)-print.pdf $(OUT)/$(ISSUE).epub
 
-.PHONY: all setup pdf epub test check bench clean preview all-issues ace screenshots corpus
+.PHONY: all setup pdf epub test check bench clean distclean help preview all-issues ace screenshots corpus
 .DELETE_ON_ERROR:
 
 all: setup $(OUT)/report.json
@@ -90,3 +90,20 @@ all-issues: setup
 
 clean:
 	rm -rf output .pytest_cache
+
+# everything set-up made too: the venv, the press profile, Ace, the stamps (not the Debian packages)
+distclean: clean
+	rm -rf $(VENV) build node_modules .stamp-apt .stamp-chromium *.egg-info
+
+help:
+	@echo "make              set-up (Debian packages when root, .venv, the FOGRA39 profile) + all editions of $(ISSUE)"
+	@echo "make test         the tests (the fast tier alone: .venv/bin/python -m pytest -m 'not slow')"
+	@echo "make pdf | epub   the editions of $(ISSUE) (one build makes all of them and the report)"
+	@echo "make check        preflight of the editions (installs Chromium and DAISY Ace the first time)"
+	@echo "make screenshots  EPUB chapters in headless Chromium at 360 and 768 px"
+	@echo "make preview      a contact sheet of the screen PDF's pages"
+	@echo "make bench        time per stage and edition, against pandoc + WeasyPrint"
+	@echo "make corpus       every document of ../shared/corpus built as a new user would"
+	@echo "make all-issues   every folder under sources/"
+	@echo "make ISSUE=<id>   another issue;  make clean: output/;  make distclean: all set-up made too"
+	@echo ".venv/bin/editions --help   the command: build, check, new, rules"
