@@ -50,11 +50,18 @@ def _parser():
     n.add_argument("folder", help="the new issue folder, e.g. sources/2025-09")
     n.add_argument("--raw", required=True, help="the extractor's text of the issue (markdown)")
     n.add_argument("--images", help="the extractor's pictures folder, copied as images/")
+    v = subs.add_parser("serve", help="preview the issue in a browser, rebuilt when its sources change",
+                        description="Build the issue and serve its EPUB chapters, screen PDF, contact sheet and "
+                                    "report on http://127.0.0.1:PORT/, building again when raw.md, fixes.toml, "
+                                    "issue.toml, magazine.toml or a style sheet changes; pages reload themselves.")
+    v.add_argument("source", help="the issue folder, e.g. sources/2025-08")
+    v.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default 8000; 0: any free one)")
+    v.add_argument("--out", help="output folder (default: output/<id>)")
     r = subs.add_parser("rules", help="list the rules and decisions an editor can switch off",
                         description="The clean rules in the order they run, then the named decisions of "
                                     "tables and structure; each name can go in `[<stage>] disable = [...]` "
                                     "in fixes.toml.")
-    for sp in (b, c, n, r):   # --debug before or after the command; SUPPRESS: no default overrides the first
+    for sp in (b, c, n, v, r):   # --debug before or after the command; SUPPRESS: no default overrides the first
         sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     return p
 
@@ -81,6 +88,8 @@ def main(argv=None) -> int:
             return _rules()
         if args.command == "new":
             return _new(args)
+        if args.command == "serve":
+            return _serve(args)
         from .check import run_checks
         return run_checks(Path(args.dir), ace=not args.no_ace)
     except InputError as err:
@@ -109,6 +118,16 @@ def _new(args) -> int:
     print(f"made {folder}: raw.md, issue.toml ({marks} guesses marked CONFIRM), fixes.toml"
           + (", images/" if args.images else ""))
     print(f"next: check issue.toml, then  editions build {folder}")
+    return 0
+
+
+def _serve(args) -> int:
+    from .serve import serve
+    from .sources import load_source
+    folder = Path(args.source)
+    meta = load_source(folder).meta          # bad input stops here, before any server
+    out, _ = _out_folder(Path(args.out) if args.out else Path("output") / meta.id)
+    serve(folder, out, args.port)
     return 0
 
 

@@ -1,0 +1,165 @@
+"""`editions serve sources/<id> [--port 8000]`: a preview of the issue on this machine.
+
+It builds the issue into output/<id>/ (the EPUB and the report first, about a second or two,
+then all editions) and serves, on 127.0.0.1 only:
+
+    /                 what there is: the EPUB's chapters, the screen PDF, the contact sheet, the
+                      report, and how the last build went
+    /epub/<file>      the EPUB's documents as pages (from the built EPUB)
+    /out/<file>       the editions, the report and preview.png, as built
+
+When raw.md, fixes.toml, issue.toml, magazine.toml or a style sheet changes (looked at twice a
+second), it builds again, the same way; every page it serves asks for /version once a second and
+reloads itself when a build has finished.  A build that fails (bad input) is shown on / with its
+one line; the last good editions stay served.
+"""
+from __future__ import annotations
+
+import html
+import http.server
+import mimetypes
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+from .errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+POLL = 0.5            # seconds between looks at the sources
+RELOAD = """<script>(function(){var v=null;setInterval(function(){fetch('/version').then(function(r){
+return r.text()}).then(function(t){if(v===null){v=t}else if(t!==v){location.reload()}}).catch(function(){})},
+1000)})();</script>"""
+
+
+class Preview:
+    """The state the server shows: the build's version, its last outcome, what is built."""
+
+    def __init__(self, folder: Path, out: Path, say=None):
+        self.folder, self.out = folder, out
+        self.say = say or (lambda line: None)
+        self.version = 0
+        self.status = "building …"
+        self.lock = threading.Lock()
+        self.epub: dict[str, bytes] = {}
+
+    def watched(self) -> dict[Path, int]:
+        paths = [self.folder / n for n in ("raw.md", "fixes.toml", "issue.toml")]
+        paths += [self.folder.parent / "magazine.toml", *sorted((ROOT / "styles").glob("*.css"))]
+        return {p: p.stat().st_mtime_ns if p.exists() else 0 for p in paths}
+
+    def build(self) -> None:
+        """The EPUB and the report first (reloaded at once), then all editions."""
+        from .build import build
+        for formats, label in ((["epub"], "EPUB and report"), (None, "all editions")):
+            started = time.perf_counter()
+            try:
+                with self.lock:
+                    if formats:
+                        build(self.folder, self.out, formats=formats, quiet=True)
+                    else:
+                        build(self.folder, self.out, quiet=True)
+                        from .preview import contact_sheet
+                        pdf = self.out / f"{self._id()}.pdf"
+                        if pdf.exists():
+                            contact_sheet(pdf, self.out / "preview.png")
+                    self._read_epub()
+                    self.status = f"{label} built in {time.perf_counter() - started:.1f} s at {time.strftime('%H:%M:%S')}"
+            except InputError as err:
+                self.status = f"error: {err.path}:{err.line}: {err.message}"
+                self.version += 1
+                self.say(self.status)
+                return
+            except Exception as err:      # noqa: BLE001 -- shown on the page; the server keeps going
+                self.status = f"internal error: {type(err).__name__}: {err}"
+                self.version += 1
+                self.say(self.status)
+                return
+            self.version += 1
+            self.say(self.status)
+
+    def _id(self) -> str:
+        from .sources import load_source
+        return load_source(self.folder).meta.id
+
+    def _read_epub(self) -> None:
+        epubs = sorted(self.out.glob("*.epub"))
+        if epubs:
+            with zipfile.ZipFile(epubs[0]) as z:
+                self.epub = {n.split("/", 1)[1] if n.startswith("OEBPS/") else n: z.read(n) for n in z.namelist()}
+
+    def watch(self, stop: threading.Event) -> None:
+        seen = self.watched()
+        while not stop.wait(POLL):
+            now = self.watched()
+            if now != seen:
+                seen = now
+                self.build()
+
+    def index(self) -> str:
+        chapters = [n for n in sorted(self.epub) if n.endswith(".xhtml") and n != "nav.xhtml"]
+        files = sorted(p.name for p in self.out.iterdir()) if self.out.is_dir() else []
+        items = "".join(f'<li><a href="/epub/{html.escape(n)}">{html.escape(n)}</a></li>' for n in chapters)
+        outs = "".join(f'<li><a href="/out/{html.escape(n)}">{html.escape(n)}</a></li>' for n in files)
+        sheet = '<p><img src="/out/preview.png" alt="contact sheet" style="max-width:100%"/></p>' \
+            if "preview.png" in files else ""
+        return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>preview: "
+                f"{html.escape(self.folder.name)}</title></head><body><h1>{html.escape(self.folder.name)}</h1>"
+                f"<p id=\"status\">{html.escape(self.status)}</p><h2>Editions and report</h2><ul>{outs}</ul>"
+                f"{sheet}<h2>EPUB</h2><ul>{items}</ul>{RELOAD}</body></html>")
+
+
+def handler(preview: Preview):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):      # quiet: the terminal is the editor's
+            pass
+
+        def send(self, body: bytes, kind: str, code: int = 200):
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            path = self.path.split("?", 1)[0]
+            if path == "/":
+                return self.send(preview.index().encode("utf-8"), "text/html; charset=utf-8")
+            if path == "/version":
+                return self.send(str(preview.version).encode(), "text/plain")
+            if path.startswith("/epub/") and path[6:] in preview.epub:
+                name = path[6:]
+                body = preview.epub[name]
+                if name.endswith(".xhtml"):
+                    body = body.replace(b"</body>", RELOAD.encode() + b"</body>")
+                    return self.send(body, "application/xhtml+xml; charset=utf-8")
+                return self.send(body, mimetypes.guess_type(name)[0] or "application/octet-stream")
+            if path.startswith("/out/"):
+                name = path[5:]
+                target = preview.out / name
+                if "/" not in name and target.is_file():
+                    body = target.read_bytes()
+                    if name.endswith(".html"):
+                        body = body.replace(b"</body>", RELOAD.encode() + b"</body>")
+                    return self.send(body, mimetypes.guess_type(name)[0] or "application/octet-stream")
+            self.send(b"not found", "text/plain", 404)
+    return Handler
+
+
+def serve(folder: Path, out: Path, port: int) -> None:
+    def say(line):
+        print(line, flush=True)
+    preview = Preview(folder, out, say)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler(preview))
+    say(f"preview of {folder} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+    stop = threading.Event()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    preview.build()
+    try:
+        preview.watch(stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.shutdown()
