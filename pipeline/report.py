@@ -85,98 +85,210 @@ def _figures(issue, page_starts: dict) -> list[dict]:
             for fid, f in figures_by_id(issue).items()]
 
 
-def _html(data: dict) -> bytes:
-    html = E("html", {"lang": "zh-CN"})
+# the report's words, by the script of the issue's language: editors read it in theirs
+LABELS = {
+    "zh": {"title": "构建报告", "contents": "目录", "warnings": "警告", "editions": "版本", "structure": "结构",
+           "pictures": "图片", "missing": "缺失的图片", "dropped": "删除的文字", "changes": "改动",
+           "file": "文件", "bytes": "字节", "pages": "页数", "lines": "原文行", "rule": "规则", "message": "说明",
+           "fix": "可复制的修正（fixes.toml）", "text": "文字", "reason": "原因", "count": "次数",
+           "change": "改动（删去 / 加入）", "examples": "例", "page": "印刷页", "caption": "图注",
+           "alt": "替代文字", "alt_from": "来源", "article": "文章", "section": "栏目",
+           "han": "原文汉字 {raw:,} 个；EPUB 中没有、也未列为删除的：{missing} 个",
+           "lost": "PDF 页面上没有的字母、数字和汉字（pdftotext）：", "unchecked": "未检查",
+           "bulk": "批量规则：只列次数和前几例", "none": "无"},
+    "en": {"title": "Build report", "contents": "Contents", "warnings": "Warnings", "editions": "Editions",
+           "structure": "Structure", "pictures": "Pictures", "missing": "Pictures missing",
+           "dropped": "Dropped text", "changes": "Changes", "file": "File", "bytes": "Bytes", "pages": "Pages",
+           "lines": "Raw lines", "rule": "Rule", "message": "What", "fix": "A fix to copy (fixes.toml)",
+           "text": "Text", "reason": "Why", "count": "Count", "change": "Change (removed / inserted)",
+           "examples": "e.g.", "page": "Print page", "caption": "Caption", "alt": "Text for readers who cannot see it",
+           "alt_from": "From", "article": "Article", "section": "Section",
+           "han": "Han characters in the source: {raw:,}; not in the EPUB and not listed as dropped: {missing}",
+           "lost": "Letters, digits and Han characters not on a PDF's pages (pdftotext): ", "unchecked": "not checked",
+           "bulk": "Bulk rules: counts and the first examples only", "none": "none"},
+}
+# rules whose changes are all of one mechanical kind (a space, a punctuation width, a language tag):
+# shown as a count and EXAMPLES examples, the others change by change
+BULK = {"han_latin_spacing", "fullwidth_punctuation", "language_tags"}
+EXAMPLES = 3
+# the fix a warning most likely asks for (the editor may choose another)
+SUGGESTED = {"join_page_breaks": "join", "pictures.missing": "figure", "fixes": "keep"}
+CONTEXT = 8        # characters shown on each side of a change
+
+
+def _labels(language: str) -> dict:
+    return LABELS["zh" if language.lower().startswith("zh") else "en"]
+
+
+def diff_pieces(before: str, after: str, context: int = CONTEXT) -> list[tuple[str, str]]:
+    """What changed, with a little context: [(kind, text)], kind '' (same), 'del', 'ins', '…'."""
+    import difflib
+    out: list[tuple[str, str]] = []
+    ops = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    for k, (op, a0, a1, b0, b1) in enumerate(ops):
+        if op == "equal":
+            same = before[a0:a1]
+            head = same[:context] if k else ""
+            tail = same[-context:] if k + 1 < len(ops) else ""
+            if k and k + 1 < len(ops) and len(same) <= 2 * context:
+                out.append(("", same))
+                continue
+            if head:
+                out.append(("", head))
+            if len(same) > len(head) + len(tail) and (head or tail) or (not head and not tail and same):
+                out.append(("…", "…"))
+            if tail:
+                out.append(("", tail))
+            continue
+        if a1 > a0:
+            out.append(("del", before[a0:a1]))
+        if b1 > b0:
+            out.append(("ins", after[b0:b1]))
+    return out
+
+
+def fix_text(lines: str, raw_lines: list[str], action: str = "keep") -> str:
+    """A [[fix]] an editor can paste: the lines, the text expected there (a few characters of the
+    first non-empty one), an action to choose."""
+    try:
+        first = int(str(lines).split("-")[0])
+    except ValueError:
+        return ""
+    span = str(lines).split("-")
+    last = int(span[-1]) if span[-1].isdigit() else first
+    from .inline import strip_markup      # the fix expects the text, not its markdown
+    expect = next((strip_markup(raw_lines[n - 1]).strip(" -#>*") for n in range(first, min(last, len(raw_lines)) + 1)
+                   if 0 < n <= len(raw_lines) and strip_markup(raw_lines[n - 1]).strip(" -#>*")), "")
+    expect = expect[:16].replace("\\", "\\\\").replace('"', '\\"')
+    return (f'[[fix]]\nlines = "{lines}"\nexpect = "{expect}"\naction = "{action}"   '
+            f'# or drop, keep, join, split, replace, caption, figure-text, move\nwhy = ""')
+
+
+def _table(parent, heads: list[str], rows: list[list], cls: str = ""):
+    t = sub(parent, "table", {"class": cls or None})
+    tr = sub(sub(t, "thead"), "tr")
+    for h in heads:
+        sub(tr, "th", {"scope": "col"}, text=h)
+    body = sub(t, "tbody")
+    for row in rows:
+        tr = sub(body, "tr")
+        for cell in row:
+            if isinstance(cell, etree._Element):
+                td = sub(tr, "td")
+                td.append(cell)
+            else:
+                sub(tr, "td", text="" if cell is None else str(cell))
+    return t
+
+
+LONG = 160     # characters of a dropped text shown before the rest is folded away (report.json has all)
+
+
+def _long_text(text: str):
+    if len(text) <= LONG:
+        return text
+    box = E("details")
+    sub(box, "summary", text=text[:LONG] + f"…（{len(text)}）")
+    sub(box, "span", text=text)
+    return box
+
+
+def _diff_element(before: str, after: str):
+    span = E("span", {"class": "diff"})
+    for kind, text in diff_pieces(before, after):
+        if kind in ("del", "ins"):
+            sub(span, kind, text=text)
+        elif kind == "…":
+            sub(span, "span", {"class": "gap"}, text=text)
+        else:
+            last = span[-1] if len(span) else None
+            if last is None:
+                span.text = (span.text or "") + text
+            else:
+                last.tail = (last.tail or "") + text
+    return span
+
+
+def _html(data: dict, raw_lines: list[str] | None = None, language: str = "zh-CN") -> bytes:
+    """The report an editor reads: warnings first, each with a fix to paste; changes shown as
+    what changed, bulk rules as counts with examples; in the issue's language."""
+    raw_lines = raw_lines or []
+    L = _labels(language)
+    html = E("html", {"lang": "zh-CN" if L is LABELS["zh"] else "en"})
     head = sub(html, "head")
     sub(head, "meta", {"charset": "utf-8"})
-    sub(head, "title", text=f"Build report {data['issue']}")
-    sub(head, "style", text="body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em;max-width:80em}"
-                            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
-                            "vertical-align:top;font-size:90%}td.t{max-width:40em;white-space:pre-wrap}"
-                            "h2{margin-top:1.5em}.warn{color:#a40}")
+    sub(head, "title", text=f"{L['title']}：{data['title']} {data['issue']}")
+    sub(head, "style", text="body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em;max-width:80em;line-height:1.5}"
+                            "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;"
+                            "vertical-align:top;font-size:90%;text-align:left}td{max-width:40em;white-space:pre-wrap}"
+                            "th{background:#eee}table.wide,table.warn{width:100%}h2{margin-top:1.5em}.warn td{color:#a40}del{background:#fdd;"
+                            "text-decoration:line-through}ins{background:#dfd;text-decoration:none}"
+                            "pre{background:#f6f6f6;padding:4px;margin:0;white-space:pre-wrap;user-select:all}"
+                            ".gap{color:#999}@media print{details{display:block}}")
     body = sub(html, "body")
-    sub(body, "h1", text=f"Build report: {data['title']} {data['issue']}")
-    sub(body, "h2", text="Editions")
-    t = sub(body, "table")
-    for name, e in data["editions"].items():
-        tr = sub(t, "tr")
-        sub(tr, "td", text=name)
-        sub(tr, "td", text=f"{e['bytes']:,} bytes")
-        sub(tr, "td", text=e["sha256"])
-    sub(body, "p", text="Pages: " + ", ".join(f"{k} {v}" for k, v in data["pages"].items()))
+    sub(body, "h1", text=f"{L['title']}：{data['title']} {data['issue']}")
+    sections = [("warnings", len(data["warnings"])), ("editions", None), ("structure", None),
+                ("pictures", len(data.get("figures", []))),
+                ("missing", sum(1 for d in data["dropped"] if d["rule"] == "pictures.missing")),
+                ("dropped", sum(1 for d in data["dropped"] if d["rule"] != "pictures.missing")),
+                ("changes", len(data["changes"]))]
+    nav = sub(body, "nav")
+    sub(nav, "h2", text=L["contents"])
+    ol = sub(nav, "ol")
+    for key, n in sections:
+        a = sub(sub(ol, "li"), "a", {"href": f"#{key}"}, text=L[key] + (f"（{n}）" if n is not None else ""))
+        del a
+    # warnings first: what an editor must look at
+    sub(body, "h2", {"id": "warnings"}, text=f"{L['warnings']}（{len(data['warnings'])}）")
+    rows = []
+    for k, w in enumerate(data["warnings"]):
+        fix = fix_text(w["lines"], raw_lines, SUGGESTED.get(w["rule"], "keep")) if w["lines"] else ""
+        rows.append([w["rule"], w["lines"] or "", w["message"], E("pre", {"id": f"w{k + 1}"}) if fix else ""])
+        if fix:
+            rows[-1][3].text = fix
+    t = _table(body, [L["rule"], L["lines"], L["message"], L["fix"]], rows, "warn")
+    sub(body, "h2", {"id": "editions"}, text=L["editions"])
+    _table(body, [L["file"], L["bytes"], "SHA-256"],
+           [[name, f"{e['bytes']:,}", e["sha256"]] for name, e in data["editions"].items()])
+    sub(body, "p", text=f"{L['pages']}：" + "，".join(f"{k} {v}" for k, v in data["pages"].items()))
     acc = data.get("han_accounting")
     if acc:
-        sub(body, "p", text=f"Han characters in the source: {acc['raw']:,}; not in the EPUB and not "
-                            f"listed as dropped: {acc['missing_count']}")
+        sub(body, "p", text=L["han"].format(raw=acc["raw"], missing=acc["missing_count"]))
     if data.get("pdf_text_lost"):
-        sub(body, "p", text="Letters, digits and Han characters of the document that are not on the pages "
-                            "(pdftotext): " + ", ".join(f"{k} PDF {'not checked' if v is None else v}"
-                                                        for k, v in data["pdf_text_lost"].items()))
-    sub(body, "h2", text="Structure")
-    ol = sub(body, "ol")
-    for s in data["structure"]["sections"]:
-        li = sub(ol, "li", text=s["name"])
-        al = sub(li, "ol")
-        for a in s["articles"]:
-            sub(al, "li", text=f"{a['title']} (printed p. {a['printed_page']}, raw lines {a['lines']})")
-    sub(body, "h2", text=f"Warnings ({len(data['warnings'])})")
-    ul = sub(body, "ul")
-    for w in data["warnings"]:
-        sub(ul, "li", {"class": "warn"}, text=f"[{w['rule']}] lines {w['lines']}: {w['message']}")
+        sub(body, "p", text=L["lost"] + "，".join(f"{k} PDF {L['unchecked'] if v is None else v}"
+                                                  for k, v in data["pdf_text_lost"].items()))
+    sub(body, "h2", {"id": "structure"}, text=L["structure"])
+    _table(body, [L["section"], L["article"], L["page"], L["lines"]],
+           [[s["name"], a["title"], a["printed_page"], a["lines"]]
+            for s in data["structure"]["sections"] for a in s["articles"]])
     figures = data.get("figures", [])
-    sub(body, "h2", text=f"Pictures ({len(figures)})")
+    sub(body, "h2", {"id": "pictures"}, text=f"{L['pictures']}（{len(figures)}）")
     if figures:
-        undescribed = sum(1 for f in figures if not f["described"])
-        if undescribed:
-            sub(body, "p", {"class": "warn"}, text=f"{undescribed} pictures have no description from the "
-                "extractor, no caption and no text of their own: readers who cannot see them are told the "
-                "passage they illustrate.  A `figure` fix with `text` describes one.")
-        t = sub(body, "table")
-        tr = sub(t, "tr")
-        for head in ("raw lines", "print page", "file", "caption", "text for readers who cannot see it", "from"):
-            sub(tr, "th", text=head)
-        for f in figures:
-            tr = sub(t, "tr")
-            for v in (f["lines"], str(f["print_page"] or ""), f["file"], f["caption"], f["alt"], f["alt_from"]):
-                sub(tr, "td", {"class": "t"}, text=v or "")
+        _table(body, [L["lines"], L["page"], L["file"], L["caption"], L["alt"], L["alt_from"]],
+               [[f["lines"], f["print_page"] or "", f["file"], f["caption"], f["alt"], f["alt_from"]] for f in figures])
     missing = [d for d in data["dropped"] if d["rule"] == "pictures.missing"]
-    sub(body, "h2", text=f"Pictures missing ({len(missing)})")
+    sub(body, "h2", {"id": "missing"}, text=f"{L['missing']}（{len(missing)}）")
     if missing:
-        sub(body, "p", text="Captions, slide and poster text whose picture is not in the editions, and "
-                            "references to files that are not in the issue folder.  In fixes.toml, `keep` "
-                            "shows the text, `figure` with file = \"images/…\" places a picture for it.")
-        t = sub(body, "table")
-        for d in missing:
-            tr = sub(t, "tr")
-            sub(tr, "td", text=d["lines"])
-            sub(tr, "td", {"class": "t"}, text=d["text"])
-            sub(tr, "td", {"class": "t"}, text=d["reason"])
-    sub(body, "h2", text=f"Dropped text ({len(data['dropped'])})")
-    t = sub(body, "table")
-    for d in data["dropped"]:
-        tr = sub(t, "tr")
-        for v in (d["rule"], d["lines"], d["reason"]):
-            sub(tr, "td", text=v)
-        sub(tr, "td", {"class": "t"}, text=d["text"])
-    sub(body, "h2", text=f"Changes ({len(data['changes'])})")
-    t = sub(body, "table")
+        _table(body, [L["lines"], L["text"], L["reason"]],
+               [[d["lines"], _long_text(d["text"]), d["reason"]] for d in missing], "wide")
+    others = [d for d in data["dropped"] if d["rule"] != "pictures.missing"]   # those are listed above
+    sub(body, "h2", {"id": "dropped"}, text=f"{L['dropped']}（{len(others)}）")
+    _table(body, [L["rule"], L["lines"], L["reason"], L["text"]],
+           [[d["rule"], d["lines"], d["reason"], _long_text(d["text"])] for d in others], "wide")
+    sub(body, "h2", {"id": "changes"}, text=f"{L['changes']}（{len(data['changes'])}）")
+    _table(body, [L["rule"], L["count"]], [[r, n] for r, n in data["changes_by_rule"].items()])
     for rule, n in data["changes_by_rule"].items():
-        tr = sub(t, "tr")
-        sub(tr, "td", text=rule)
-        sub(tr, "td", text=str(n))
-    for rule in data["changes_by_rule"]:
-        sub(body, "h3", text=rule)
-        t = sub(body, "table")
-        for c in data["changes"]:
-            if c["rule"] == rule:
-                tr = sub(t, "tr")
-                sub(tr, "td", text=c.get("joined", c["lines"]))
-                sub(tr, "td", {"class": "t"}, text=c["before"])
-                sub(tr, "td", {"class": "t"}, text=c["after"])
+        changes = [c for c in data["changes"] if c["rule"] == rule]
+        bulk = rule in BULK and n > EXAMPLES
+        box = sub(body, "details", {"open": None if bulk else "open", "id": f"rule-{rule}"})
+        sub(box, "summary", text=f"{rule}（{n}）" + (f" — {L['bulk']}" if bulk else ""))
+        shown = changes[:EXAMPLES] if bulk else changes
+        _table(box, [L["lines"], L["change"]],
+               [[c.get("joined", c["lines"]), _diff_element(c["before"], c["after"])] for c in shown])
     return lxml_html.tostring(html, doctype="<!DOCTYPE html>", encoding="utf-8")
 
 
 def write_report(result, staging: Path) -> None:
     data = report_data(result, staging)
     (staging / "report.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    (staging / "report.html").write_bytes(_html(data))
+    (staging / "report.html").write_bytes(_html(data, result.text.split("\n"), result.issue.meta.language))

@@ -11,7 +11,7 @@ import unicodedata
 from lxml import etree
 
 from ..model import Article, Block, Figure, Heading, Issue, ListBlock, Paragraph, Run, Table, plain
-from ..text import HAN
+from ..text import HAN, OWN_NUMBER
 from .titles import halves
 from .words import issue_words, script
 
@@ -261,11 +261,6 @@ def render_figure(f: Figure, figure_id: str, words: dict):
                 cap.append(E("br"))
             add_runs(sub(cap, "span", {"class": "figure-source"}), note)
     return fig
-
-
-# an item's own number: （一） (1) 1、 1． 1) ① 一、 a) -- not a decimal number such as 1.5x
-OWN_NUMBER = re.compile(r"[（(]\s*(?:[一二三四五六七八九十]+|\d{1,2}|[a-zA-Z])\s*[）)]|\d{1,2}[、．)]|\d{1,2}\.(?!\d)"
-                        r"|[\u2460-\u2473\u3251-\u325f]|[一二三四五六七八九十]+、|[a-zA-Z][)．]")
 
 
 def render_block(b: Block, ids: "IdMaker", words: dict, shift: int = 0, cjk: bool = False):
