@@ -12,7 +12,7 @@ SOURCES := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*.toml styles/*) 
 PRESS_PROFILE := build/icc/FOGRA39L.icc
 EDITIONS := $(OUT)/$(ISSUE).pdf $(OUT)/$(ISSUE)-print.pdf $(OUT)/$(ISSUE).epub
 
-.PHONY: all setup pdf epub test check bench clean distclean help preview all-issues ace screenshots corpus
+.PHONY: all setup lock pdf epub test check bench clean distclean help preview all-issues ace screenshots corpus
 .DELETE_ON_ERROR:
 
 all: setup $(OUT)/report.json
@@ -35,11 +35,17 @@ $(PRESS_PROFILE): tools/press_profile.py | .stamp-apt
 	  fi; \
 	fi; touch $@
 
-$(VENV)/.installed: pyproject.toml
+# the versions in constraints.txt (a lock file): the same source gives the same bytes on another machine
+$(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
 	touch $@
+
+# constraints.txt again from what .venv holds (after a change of pyproject.toml's dependencies)
+lock: $(VENV)/.installed
+	( sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -v '^-e' ) > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 # One build makes all editions and the report, so that the report speaks of all of them.
 $(OUT)/report.json: $(SOURCES) | setup
@@ -105,5 +111,6 @@ help:
 	@echo "make bench        time per stage and edition, against pandoc + WeasyPrint"
 	@echo "make corpus       every document of ../shared/corpus built as a new user would"
 	@echo "make all-issues   every folder under sources/"
+	@echo "make lock         constraints.txt again from .venv (the Python packages' versions)"
 	@echo "make ISSUE=<id>   another issue;  make clean: output/;  make distclean: all set-up made too"
 	@echo ".venv/bin/editions --help   the command: build, check, new, rules"
