@@ -192,6 +192,9 @@ class Meta:
     extra: dict = field(default_factory=dict)
     # the cover picture, a file of the issue folder (issue.toml `cover`); "" → a cover drawn from the metadata
     cover: str = ""
+    # the day of this release (issue.toml `modified`, YYYY-MM-DD): a corrected re-release names its own
+    # day, so that reading apps see a new version; "" → the first day of the issue's month
+    modified: str = ""
 
     @property
     def date_label(self) -> str:

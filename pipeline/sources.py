@@ -32,7 +32,7 @@ MAGAZINE_TEXTS = ("masthead", "masthead_en", "disclaimer")
 MAGAZINE_LISTS = ("sections", "subjects")
 MAGAZINE_TABLES = ("publisher", "words", "print")
 PUBLISHER_KEYS = ("name", "names", "lines", "address", "submissions", "website", "phone")
-ISSUE_KEYS = (*REQUIRED, "number", "cover")
+ISSUE_KEYS = (*REQUIRED, "number", "cover", "modified")
 
 
 @dataclass
@@ -96,9 +96,25 @@ def _meta(data: dict, path: Path) -> Meta:
         raise InputError(path, _line_of(path, "language"),
                          f"language {fields['language']!r} is not a BCP 47 language tag such as "
                          "\"zh-CN\", \"zh-Hans\" or \"en\"")
-    extra = {k: v for k, v in data.items() if k not in REQUIRED and k not in ("number", "cover")}
+    extra = {k: v for k, v in data.items() if k not in REQUIRED and k not in ("number", "cover", "modified")}
     _check_strings(extra, path)
-    return Meta(**fields, number=number, extra=extra, cover=_cover(data, path))
+    return Meta(**fields, number=number, extra=extra, cover=_cover(data, path), modified=_modified(data, path))
+
+
+def _modified(data: dict, path: Path) -> str:
+    """issue.toml's `modified`: the release's day, YYYY-MM-DD (a TOML date or a text)."""
+    if "modified" not in data:
+        return ""
+    value, line = data["modified"], _line_of(path, "modified")
+    text = value.isoformat() if hasattr(value, "isoformat") else value
+    try:
+        date.fromisoformat(text)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+    except (TypeError, ValueError):
+        raise InputError(path, line, f"modified {value!r} is not a day written YYYY-MM-DD, "
+                         "e.g. \"2025-09-03\"") from None
+    return text
 
 
 def _cover(data: dict, path: Path) -> str:

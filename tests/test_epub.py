@@ -188,3 +188,33 @@ def test_the_epub_cover_is_the_cover_page_of_the_pdfs(small_editions, tmp_path):
     # and it is the cover: mostly the cover's colour, with the masthead's white on it
     colours = epub.getcolors(1 << 20)
     assert max(colours)[1] == (11, 79, 138)
+
+
+@pytest.mark.parametrize("written", ['"2025-09-03"', "2025-09-03"])   # a text or a TOML date
+def test_a_release_day_in_issue_toml_is_the_epubs_modified_date(tmp_path, written):
+    import re
+    import subprocess
+    import sys
+    import zipfile
+
+    from conftest import SMALL
+    from helpers import ROOT, make_issue
+    folder = make_issue(tmp_path, SMALL)
+    with open(folder / "issue.toml", "a", encoding="utf-8") as f:
+        f.write(f"modified = {written}\n")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--formats", "epub",
+                           "--out", str(out), "--quiet"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    opf = zipfile.ZipFile(out / "test-01.epub").read("OEBPS/content.opf").decode("utf-8")
+    assert re.search(r'<meta property="dcterms:modified">([^<]+)<', opf).group(1) == "2025-09-03T00:00:00Z"
+
+
+def test_a_release_day_that_is_no_day_is_bad_input(tmp_path):
+    from conftest import SMALL
+    from helpers import bad_input_line, make_issue
+    folder = make_issue(tmp_path, SMALL)
+    with open(folder / "issue.toml", "a", encoding="utf-8") as f:
+        f.write('modified = "2025-13-01"\n')
+    line = bad_input_line(folder, tmp_path / "out")
+    assert line.endswith("issue.toml:8: modified '2025-13-01' is not a day written YYYY-MM-DD, e.g. \"2025-09-03\""), line
