@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import html
 import http.server
+import json
 import mimetypes
+import re
 import threading
 import time
 import zipfile
@@ -99,14 +101,24 @@ class Preview:
     def index(self) -> str:
         chapters = [n for n in sorted(self.epub) if n.endswith(".xhtml") and n != "nav.xhtml"]
         files = sorted(p.name for p in self.out.iterdir()) if self.out.is_dir() else []
-        items = "".join(f'<li><a href="/epub/{html.escape(n)}">{html.escape(n)}</a></li>' for n in chapters)
+        def title(name):       # the chapter's own <title>, else its file name
+            m = re.search(rb"<title>([^<]*)</title>", self.epub[name])
+            return m.group(1).decode("utf-8", "replace") if m and m.group(1).strip() else name
+        items = "".join(f'<li><a href="/epub/{html.escape(n)}">{html.escape(title(n))}</a></li>' for n in chapters)
+        warned = ""
+        if (self.out / "report.json").is_file():
+            try:
+                count = len(json.loads((self.out / "report.json").read_text(encoding="utf-8"))["warnings"])
+                warned = f'<p><a href="/out/report.html#warnings">warnings: {count}</a></p>'
+            except (ValueError, KeyError):
+                pass
         outs = "".join(f'<li><a href="/out/{html.escape(n)}">{html.escape(n)}</a></li>' for n in files)
         sheet = '<p><img src="/out/preview.png" alt="contact sheet" style="max-width:100%"/></p>' \
             if "preview.png" in files else ""
         return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>preview: "
                 f"{html.escape(self.folder.name)}</title></head><body><h1>{html.escape(self.folder.name)}</h1>"
-                f"<p id=\"status\">{html.escape(self.status)}</p><h2>Editions and report</h2><ul>{outs}</ul>"
-                f"{sheet}<h2>EPUB</h2><ul>{items}</ul>{RELOAD}</body></html>")
+                f"<p id=\"status\">{html.escape(self.status)}</p>{warned}<h2>Editions and report</h2><ul>{outs}</ul>"
+                f"<h2>EPUB</h2><ul>{items}</ul>{sheet}{RELOAD}</body></html>")
 
 
 def handler(preview: Preview):
