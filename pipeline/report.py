@@ -236,8 +236,7 @@ def _html(data: dict, raw_lines: list[str] | None = None, language: str = "zh-CN
     sub(nav, "h2", text=L["contents"])
     ol = sub(nav, "ol")
     for key, n in sections:
-        a = sub(sub(ol, "li"), "a", {"href": f"#{key}"}, text=L[key] + (f"（{n}）" if n is not None else ""))
-        del a
+        sub(sub(ol, "li"), "a", {"href": f"#{key}"}, text=L[key] + (f"（{n}）" if n is not None else ""))
     # warnings first: what an editor must look at
     sub(body, "h2", {"id": "warnings"}, text=f"{L['warnings']}（{len(data['warnings'])}）")
     rows = []
@@ -246,7 +245,7 @@ def _html(data: dict, raw_lines: list[str] | None = None, language: str = "zh-CN
         rows.append([w["rule"], w["lines"] or "", w["message"], E("pre", {"id": f"w{k + 1}"}) if fix else ""])
         if fix:
             rows[-1][3].text = fix
-    t = _table(body, [L["rule"], L["lines"], L["message"], L["fix"]], rows, "warn")
+    _table(body, [L["rule"], L["lines"], L["message"], L["fix"]], rows, "warn")
     sub(body, "h2", {"id": "editions"}, text=L["editions"])
     _table(body, [L["file"], L["bytes"], "SHA-256"],
            [[name, f"{e['bytes']:,}", e["sha256"]] for name, e in data["editions"].items()])

@@ -155,8 +155,6 @@ def test_formulas_in_the_print_edition_are_drawn_in_cmyk_black(tmp_path):
 
 
 def test_longer_latin_words_in_chinese_text_are_tagged_english_and_nothing_else_changes():
-    from lxml import etree
-
     from pipeline.model import Paragraph, Run
     from pipeline.render.xhtml import IdMaker, render_block
     text = ("PDK 全称 ProcessDesignKit，据 TrendForce 统计，SiC MOSFET、InFO_oS 与 RISC-V 以及 "

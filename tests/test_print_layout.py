@@ -8,25 +8,21 @@ segmentation: a gap of more than 0.1 em between two glyphs is a word space).
 """
 import re
 import shutil
-import subprocess
-from html import unescape
 
 import pytest
 from weasyprint import HTML
-from weasyprint.formatting_structure import boxes
 
 from helpers import ISSUE, ROOT
 from pipeline.render import cjk_justify
 from pipeline.render.pdf import STYLES, ClosedFetcher
 from pipeline.render.xhtml import E, HAN_LATIN_GAP, XML_LANG, serialize, sub, with_gap
+from tools.lines import layout_lines, pdf_words   # the lines of the justified <p>s, poppler's words
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
 PARAGRAPHS = 24          # long prose lines of raw.md, taken in order
 CLOSING = set("，。、；：！？）」』”’》】")
 CJK = cjk_justify.CJK
-PT = 0.75                # CSS px → pt
-WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
 
 def prose(raw: str, n: int) -> list[str]:
@@ -54,37 +50,6 @@ def document(paragraphs: list[str]) -> bytes:
     for text in paragraphs:
         sub(body, "p", text=with_gap(text))
     return serialize(html)
-
-
-def layout_lines(doc) -> list[dict]:
-    """Every line of every <p>, in order: page, baseline, column edges (pt),
-    paragraph number and whether it is the paragraph's last line."""
-    lines, order = [], {}
-
-    def walk(box, page):
-        if isinstance(box, boxes.BlockBox) and box.element_tag == "p":
-            left = box.content_box_x()
-            key = order.setdefault(id(box.element), len(order))
-            for line in box.children:
-                if isinstance(line, boxes.LineBox):
-                    lines.append({"page": page, "baseline": (line.position_y + line.baseline) * PT,
-                                  "left": left * PT, "right": (left + box.width) * PT, "para": key})
-            return
-        for child in getattr(box, "children", []):
-            walk(child, page)
-
-    for number, page in enumerate(doc.pages):
-        walk(page._page_box, number)
-    for k, line in enumerate(lines):
-        line["last"] = k + 1 == len(lines) or lines[k + 1]["para"] != line["para"]
-    return lines
-
-
-def pdf_words(pdf) -> list[list[tuple]]:
-    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
-                         text=True, check=True).stdout
-    return [[(float(a), float(b), float(c), float(d), unescape(t)) for a, b, c, d, t in WORD.findall(page)]
-            for page in xml.split("<page ")[1:]]
 
 
 def measure(lines, words) -> None:
