@@ -171,7 +171,7 @@ def test_keys_no_stage_reads_are_warned_of_with_their_line(tmp_path):
     assert proc.returncode == 0, proc.stderr
     said = [w["message"] for w in report(tmp_path / "out")["warnings"] if w["rule"] == "sources.unknown_key"]
     assert said == ["issue.toml:8: unknown key 'colour': issue.toml holds id, title, subtitle, language, date, "
-                    "publisher, identifier, number, cover",
+                    "publisher, identifier, number, cover, modified",
                     "magazine.toml:1: unknown key 'mastheed': magazine.toml holds masthead, masthead_en, "
                     "disclaimer, sections, subjects, publisher, words, print"]
 
