@@ -45,6 +45,7 @@ def report_data(result, staging: Path) -> dict:
         if f.suffix in (".pdf", ".epub"):
             editions[f.name] = {"bytes": f.stat().st_size,
                                 "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
+    page_at = print_pages(issue, result.page_starts)
     data = {
         "issue": issue.meta.id,
         "title": issue.meta.title,
@@ -59,7 +60,8 @@ def report_data(result, staging: Path) -> dict:
         },
         "changes_by_rule": dict(sorted(by_rule.items())),
         "changes": [{"rule": c.rule, "stage": c.stage, "lines": str(c.span), "before": c.before, "after": c.after,
-                     **({"joined": f"{c.link[0]}→{c.link[1]}"} if c.link else {})}
+                     **({"joined": f"{c.link[0]}→{c.link[1]}"} if c.link else {}),
+                     "print_page": page_at(c.span)}
                     for c in log.changes],
         "dropped": [{"rule": d.rule, "lines": str(d.span), "text": d.text, "reason": d.reason} for d in log.drops],
         "warnings": [{"rule": w.rule, "lines": str(w.span) if w.span else None, "message": w.message}
@@ -72,6 +74,31 @@ def report_data(result, staging: Path) -> dict:
     if epub.exists():
         data["han_accounting"] = han_accounting(result.text, epub_text(epub), [d.text for d in log.drops])
     return data
+
+
+def print_pages(issue, page_starts: dict):
+    """raw span → the print page on which the block holding its first line begins (None: not in
+    the editions, or no print PDF in this build): the page an editor turns to."""
+    import bisect
+
+    from .model import Figure as FigureBlock, Heading, ListBlock, Paragraph, Table
+    page_of = {name: page for page, names in sorted(page_starts.items()) for name in names}
+    letter = {Heading: "h", Paragraph: "p", ListBlock: "l", Table: "t", FigureBlock: "f"}
+    starts = []      # (first raw line, last raw line, print page), as the documents number the blocks
+    for prefix, blocks in [("front", issue.front)] + [(a.id, a.blocks) for s in issue.sections for a in s.articles]:
+        for k, b in enumerate(blocks, 1):
+            page = page_of.get(f"{prefix}-{letter.get(type(b), 'p')}{k}") or page_of.get(prefix)
+            if b.span and page:
+                starts.append((b.span.start, b.span.end, page))
+    starts.sort()
+    keys = [s[0] for s in starts]
+
+    def page_at(span):
+        if span is None or not starts:
+            return None
+        k = bisect.bisect_right(keys, span.start) - 1
+        return starts[k][2] if k >= 0 and starts[k][0] <= span.start <= starts[k][1] else None
+    return page_at
 
 
 def _figures(issue, page_starts: dict) -> list[dict]:
@@ -282,8 +309,9 @@ def _html(data: dict, raw_lines: list[str] | None = None, language: str = "zh-CN
         box = sub(body, "details", {"open": None if bulk else "open", "id": f"rule-{rule}"})
         sub(box, "summary", text=f"{rule}（{n}）" + (f" — {L['bulk']}" if bulk else ""))
         shown = changes[:EXAMPLES] if bulk else changes
-        _table(box, [L["lines"], L["change"]],
-               [[c.get("joined", c["lines"]), _diff_element(c["before"], c["after"])] for c in shown])
+        _table(box, [L["lines"], L["page"], L["change"]],
+               [[c.get("joined", c["lines"]), c.get("print_page") or "", _diff_element(c["before"], c["after"])]
+                for c in shown])
     return lxml_html.tostring(html, doctype="<!DOCTYPE html>", encoding="utf-8")
 
 

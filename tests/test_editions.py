@@ -202,3 +202,19 @@ def test_print_edition_is_whole_sheets_with_the_colophon_on_the_back_page(built)
     n = len(reader.pages)
     empty = [k for k in range(n) if not reader.pages[k].extract_text().strip()]
     assert len(empty) < 4 and empty == list(range(n - 1 - len(empty), n - 1))
+
+
+def test_the_report_says_on_which_print_page_a_change_lands(built):
+    """Checked by the print PDF itself: a joined sentence is on the page the report gives (or runs on
+    to the next: the page is where its paragraph begins)."""
+    import re
+    report = json.loads((built / "report.json").read_text(encoding="utf-8"))
+    joins = [c for c in report["changes"] if c["rule"] == "join_page_breaks" and c["print_page"]]
+    assert len(joins) >= 30
+
+    def page(n):
+        return re.sub(r"\s+", "", subprocess.run(["pdftotext", "-f", str(n), "-l", str(n),
+                                                  str(built / "2025-08-print.pdf"), "-"],
+                                                 capture_output=True, text=True).stdout)
+    found = [c for c in joins if re.sub(r"\s+", "", c["after"])[:8] in page(c["print_page"]) + page(c["print_page"] + 1)]
+    assert len(found) >= 0.9 * len(joins), [(c["print_page"], c["after"][:20]) for c in joins if c not in found]
