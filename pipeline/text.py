@@ -179,3 +179,8 @@ def check_text(value: str, path, line: int, what: str, one_line=True, limit=None
 # an item's own number: （一） (1) 1、 1． 1) ① 一、 a) -- not a decimal number such as 1.5x
 OWN_NUMBER = re.compile(r"[（(]\s*(?:[一二三四五六七八九十]+|\d{1,2}|[a-zA-Z])\s*[）)]|\d{1,2}[、．)]|\d{1,2}\.(?!\d)"
                         r"|[\u2460-\u2473\u3251-\u325f]|[一二三四五六七八九十]+、|[a-zA-Z][)．]")
+
+
+# the gap set between Han and Latin text (a quarter em, U+2005 FOUR-PER-EM SPACE): the writers
+# insert it, the PDFs' justification may widen it (render/cjk_justify.py)
+HAN_LATIN_GAP = "\u2005"

@@ -72,7 +72,7 @@ from __future__ import annotations
 import os
 import re
 
-from ..text import HAN
+from ..text import HAN, HAN_LATIN_GAP
 
 SUPPORTED_WEASYPRINT = "70.0"
 ENV = "TIANTANG_CJK_JUSTIFY"
@@ -94,7 +94,6 @@ MAX_SPACE_STRETCH = 0.5
 # widest stretch of a gap between CJK and Latin text (U+2005, a quarter em) on
 # such a line, in em: JLREQ lets it widen up to half an em
 MAX_GAP_STRETCH = 0.25
-HAN_LATIN_GAP = "\u2005"
 # space separators other than U+0020 that hang at the end of a justified line
 # (CSS Text 3, 4.1.3), such as the Han-Latin gap U+2005 before a line break:
 # invisible there, they would leave the line visibly short

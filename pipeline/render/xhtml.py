@@ -11,16 +11,15 @@ import unicodedata
 from lxml import etree
 
 from ..model import Article, Block, Figure, Heading, Issue, ListBlock, Paragraph, Run, Table, plain
-from ..text import HAN, OWN_NUMBER
+from ..text import HAN, HAN_LATIN_GAP, OWN_NUMBER
 from .titles import halves
 from .words import issue_words, script
 
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_NS = "http://www.idpf.org/2007/ops"
-# the Han–Latin gap (W3C clreq: about a quarter em): U+2005 FOUR-PER-EM SPACE,
-# which justification does not stretch and which may end but not start a line
-HAN_LATIN_GAP = "\u2005"
+# where the Han–Latin gap goes (W3C clreq: about a quarter em; text.HAN_LATIN_GAP, which may end
+# but not start a line)
 GAP_AT = re.compile(f"(?<=[{HAN}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])(?=[{HAN}])")
 # a Latin word in CJK text that may be hyphenated at a line end: letters only,
 # capitalised at most at its start or at each part of a compound (TrendForce),
