@@ -94,7 +94,7 @@ def test_without_the_flag_nothing_but_the_fonts_differs(plain, embedded):
         if name.endswith(".xhtml"):
             other = other.replace(link, b"")
         elif name.endswith(".opf"):
-            other = re.sub(rb'\s*<item id="(css-fonts|font-\d+)"[^>]*/>', b"", other)
+            other = re.sub(rb'\s*<item [^>]*id="(css-fonts|font-\d+)"[^>]*/>', b"", other)
         assert data == other, name
 
 
@@ -218,3 +218,22 @@ def test_a_release_day_that_is_no_day_is_bad_input(tmp_path):
         f.write('modified = "2025-13-01"\n')
     line = bad_input_line(folder, tmp_path / "out")
     assert line.endswith("issue.toml:8: modified '2025-13-01' is not a day written YYYY-MM-DD, e.g. \"2025-09-03\""), line
+
+
+def test_the_package_is_ebooklibs_with_the_two_gaps_closed(plain):
+    """ebooklib writes the package; the post-step gives the OPF package its xml:lang and every zip
+    entry the issue's date, so that rebuilding gives the same bytes."""
+    with zipfile.ZipFile(plain) as z:
+        infos = z.infolist()
+        opf = etree.fromstring(z.read("OEBPS/content.opf"))
+        ncx = etree.fromstring(z.read("OEBPS/toc.ncx"))
+        nav = etree.fromstring(z.read("OEBPS/nav.xhtml"))
+    assert opf.find("{*}metadata/{*}meta[@name='generator']").get("content").startswith("Ebook-lib")
+    assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-CN"
+    assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+    assert {i.date_time for i in infos} == {(2025, 8, 1, 0, 0, 0)}
+    # the NCX, for EPUB 2 reading systems, leads to the same documents as the nav's contents, in order
+    ncx_targets = [c.get("src") for c in ncx.iter("{*}content")]
+    toc = nav.find(".//{*}nav[@id='toc']")
+    nav_targets = [a.get("href") for a in toc.iter("{http://www.w3.org/1999/xhtml}a")]
+    assert ncx_targets == nav_targets and len(nav_targets) > 36

@@ -1,10 +1,12 @@
 """The EPUB 3 edition: one XHTML document per article and per front or back
 matter part, a nav document, an in-book contents page, a generated cover.
 
-Packaged here with lxml and zipfile rather than ebooklib: ebooklib cannot put
-xml:lang on the OPF package element (Ace flags it), stamps dcterms:modified
-and the zip entries with the current time (no reproducible builds), and has
-no page-list support worth the detour; the package is ~150 lines of plain XML.
+Packaged with ebooklib (the package document, the NCX, the zip), every document and
+file handed to it as the bytes written here.  What ebooklib 0.20 cannot do is confined to
+one post-step (`_settled`): xml:lang on the OPF package element, which Ace asks for, and
+fixed zip entry dates, without which no two builds are the same bytes.  dcterms:modified is
+ebooklib's `mtime` option; the nav document (contents, page-list, landmarks) is our own,
+as ebooklib's generated one has no page-break targets of ours and no hidden lists.
 
 The writer only writes: heading order and header cells come right from
 structure and tables.  The print layout's page map (print page → ids of what
@@ -23,7 +25,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -225,22 +226,25 @@ def _nav(issue: Issue, pages: list[tuple[str, str]]) -> list:
     return list(nav_root)
 
 
-def _opf(issue: Issue, manifest, spine, modified: str, paged: bool, pictures: bool = False,
-         described: bool = True) -> bytes:
+def _book(issue: Issue, items, spine, toc, paged: bool, pictures: bool = False,
+          described: bool = True):
+    """The package as an ebooklib book: the metadata, every item as it is written here (an
+    `EpubItem` keeps its bytes: an `EpubHtml` would be parsed again by lxml.html and set in
+    ebooklib's own template, losing the body's epub:type and the head's links), the spine, and an
+    NCX contents for EPUB 2 reading systems.  `items` are (id, href, media type, properties, bytes)."""
+    from ebooklib import epub as eb
     meta = issue.meta
     words = issue_words(issue)
-    pkg = etree.Element(f"{{{OPF_NS}}}package", nsmap={None: OPF_NS, "dc": DC_NS})
-    pkg.set("version", "3.0")
-    pkg.set("unique-identifier", "pub-id")
-    pkg.set(XML_LANG, meta.language)
-    pkg.set("prefix", "schema: http://schema.org/")
-    md = etree.SubElement(pkg, f"{{{OPF_NS}}}metadata")
+    book = eb.EpubBook()
+    book.FOLDER_NAME = "OEBPS"
+    book.IDENTIFIER_ID = "pub-id"
+    book.set_identifier(meta.identifier)
+    book.title = meta.title                # the NCX's docTitle
+    book.language = meta.language
+    book.add_prefix("schema", "http://schema.org/")
 
     def dc(name, text, **attrs):
-        el = etree.SubElement(md, f"{{{DC_NS}}}{name}", attrs)
-        el.text = text
-        return el
-    dc("identifier", meta.identifier, id="pub-id")
+        book.add_metadata("DC", name, text, attrs or None)
     dc("title", meta.title, id="title")
     dc("title", meta.subtitle, id="subtitle")
     dc("language", meta.language)
@@ -250,11 +254,9 @@ def _opf(issue: Issue, manifest, spine, modified: str, paged: bool, pictures: bo
         dc("subject", subj)
 
     def prop(name, text, **attrs):
-        el = etree.SubElement(md, f"{{{OPF_NS}}}meta", {"property": name, **attrs})
-        el.text = text
+        book.add_metadata(None, "meta", text, {"property": name, **attrs})
     prop("title-type", "main", refines="#title")
     prop("title-type", "subtitle", refines="#subtitle")
-    prop("dcterms:modified", modified)
     prop("schema:accessMode", "textual")
     if pictures:     # the issue's pictures: seen, and (where described) read
         prop("schema:accessMode", "visual")
@@ -274,24 +276,55 @@ def _opf(issue: Issue, manifest, spine, modified: str, paged: bool, pictures: bo
     prop("schema:accessibilityHazard", "none")
     prop("schema:accessibilitySummary", words["accessibility_summary"] + (words["summary_pictures"] if pictures else ""))
     prop("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
-    etree.SubElement(md, f"{{{OPF_NS}}}meta", {"name": "cover", "content": "cover-image"})
-    man = etree.SubElement(pkg, f"{{{OPF_NS}}}manifest")
-    for item_id, href, media, props in manifest:
-        attrs = {"id": item_id, "href": href, "media-type": media}
-        if props:
-            attrs["properties"] = props
-        etree.SubElement(man, f"{{{OPF_NS}}}item", attrs)
-    sp = etree.SubElement(pkg, f"{{{OPF_NS}}}spine")
-    for item_id in spine:
-        etree.SubElement(sp, f"{{{OPF_NS}}}itemref", {"idref": item_id})
-    return etree.tostring(pkg, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    book.add_metadata(None, "meta", None, {"name": "cover", "content": "cover-image"})
+
+    by_id = {}
+    for item_id, href, media, props, data in items:
+        item = eb.EpubItem(uid=item_id, file_name=href, media_type=media, content=data)
+        item.properties = props.split() if props else []
+        book.add_item(item)
+        by_id[item_id] = item
+    book.add_item(eb.EpubNcx())
+    book.spine = [by_id[item_id] for item_id in spine]
+    book.toc = [eb.Link(href, title, f"ncx-{k}") if not children else
+                (eb.Section(title, href), [eb.Link(h, t, f"ncx-{k}-{j}") for j, (t, h) in enumerate(children, 1)])
+                for k, (title, href, children) in enumerate(toc, 1)]
+    return book
 
 
-CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
-<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
-  <rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles>
-</container>
-"""
+def _ncx_toc(issue: Issue) -> list:
+    """[(title, href, [(title, href)])]: the contents for the NCX, as the nav document has them."""
+    words = issue_words(issue)
+    toc = [(words["contents"], "contents.xhtml", [])]
+    for s in issue.sections:
+        articles = [(a.title, f"{a.id}.xhtml") for a in s.articles]
+        if s.name and articles:
+            toc.append((s.name, articles[0][1], articles))
+        else:
+            toc.extend((title, href, []) for title, href in articles)
+    toc.append((words["colophon"], "colophon.xhtml", []))
+    return toc
+
+
+def _settled(package: bytes, lang: str, stamp) -> bytes:
+    """What ebooklib 0.20 cannot do, done to the zip it wrote: xml:lang on the OPF's package
+    element (Ace asks for the publication's language there), and every entry dated `stamp` with
+    plain file permissions, so that the same source gives the same bytes.  WOFF2 is stored, being
+    brotli-compressed already; the mimetype entry stays first and stored."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as z:
+        for entry in src.infolist():
+            data = src.read(entry)
+            if entry.filename.endswith(".opf"):
+                root = etree.fromstring(data)
+                root.set(XML_LANG, lang)
+                data = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            stored = entry.filename == "mimetype" or entry.filename.endswith(".woff2")
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data)
+    return out.getvalue()
 
 
 def epub_parts(issue: Issue):
@@ -469,8 +502,9 @@ def scrollable_tables(parts) -> None:
 
 def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embed_fonts: bool = False,
                folder: Path | None = None) -> None:
+    import datetime
+    from ebooklib import epub as eb
     t = build_time(issue)
-    modified = time.strftime("%Y-%m-%dT%H:%M:%SZ", t)
     stamp = t[:6] if t.tm_year >= 1980 else (1980, 1, 1, 0, 0, 0)
     parts = epub_parts(issue)
     pictures = picture_files(parts, folder)
@@ -486,43 +520,31 @@ def write_epub(issue: Issue, target: Path, page_starts: dict | None = None, embe
         fonts, fonts_css = font_files([body for _, _, body, _ in parts] + nav, face_code)
     sheets = ("css/fonts.css", "css/epub.css") if embed_fonts else ("css/epub.css",)
 
-    files: list[tuple[str, bytes]] = []
-    manifest, spine = [], []
+    items, spine = [], []        # (id, href, media type, properties, bytes); ids in reading order
     for name, title, body, typ in docs:
         has_math = name != "nav.xhtml" and math.to_mathml(body)
-        files.append((f"OEBPS/{name}", xhtml_page(issue, title, body, typ, sheets)))
+        page = xhtml_page(issue, title, body, typ, sheets)
         if name == "nav.xhtml":
-            manifest.append(("nav", name, "application/xhtml+xml", "nav"))
+            items.append(("nav", name, "application/xhtml+xml", "nav", page))
         else:
             item_id = "x-" + name.removesuffix(".xhtml")
-            manifest.append((item_id, name, "application/xhtml+xml", "mathml" if has_math else None))
+            items.append((item_id, name, "application/xhtml+xml", "mathml" if has_math else None, page))
             spine.append(item_id)
     for k, (href, data, media) in enumerate(pictures, 1):
-        files.append((f"OEBPS/{href}", data))
-        manifest.append((f"picture-{k}", href, media, None))
+        items.append((f"picture-{k}", href, media, None, data))
     cover, cover_media = cover_image(issue, folder)
-    files.append((f"OEBPS/{cover_href(issue)}", cover))
-    manifest.append(("cover-image", cover_href(issue), cover_media, "cover-image"))
-    files.append(("OEBPS/css/epub.css", book_css(face_code)))
-    manifest.append(("css", "css/epub.css", "text/css", None))
+    items.append(("cover-image", cover_href(issue), cover_media, "cover-image", cover))
+    items.append(("css", "css/epub.css", "text/css", None, book_css(face_code)))
     if embed_fonts:
-        files.append(("OEBPS/css/fonts.css", fonts_css))
-        manifest.append(("css-fonts", "css/fonts.css", "text/css", None))
+        items.append(("css-fonts", "css/fonts.css", "text/css", None, fonts_css))
         for k, (href, data) in enumerate(fonts, 1):
-            files.append((f"OEBPS/{href}", data))
-            manifest.append((f"font-{k}", href, "font/woff2", None))
+            items.append((f"font-{k}", href, "font/woff2", None, data))
     figures = [b for b in issue.front + [b for a in issue.articles for b in a.blocks] if isinstance(b, Figure)]
     described = all(f.alt_from in DESCRIBED for f in figures)
-    files.insert(0, ("OEBPS/content.opf", _opf(issue, manifest, spine, modified, bool(pages),
-                                               pictures=bool(pictures), described=described)))
-
-    with zipfile.ZipFile(target, "w") as z:
-        info = zipfile.ZipInfo("mimetype", date_time=stamp)
-        info.compress_type = zipfile.ZIP_STORED
-        z.writestr(info, b"application/epub+zip")
-        for name, data in [("META-INF/container.xml", CONTAINER)] + files:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            # WOFF2 is brotli-compressed already
-            info.compress_type = zipfile.ZIP_STORED if name.endswith(".woff2") else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, data)
+    book = _book(issue, items, spine, _ncx_toc(issue), paged=bool(pages), pictures=bool(pictures),
+                 described=described)
+    package = io.BytesIO()
+    # no guide, no generated nav or landmarks: the nav document above has them
+    eb.write_epub(package, book, {"mtime": datetime.datetime(*t[:6]), "epub2_guide": False,
+                                  "epub3_landmark": False, "epub3_pages": False, "raise_exceptions": True})
+    Path(target).write_bytes(_settled(package.getvalue(), issue.meta.language, stamp))
