@@ -29,6 +29,10 @@ def _parser():
     p = argparse.ArgumentParser(prog=prog,
                                 description="Make the editions (print PDF, screen PDF, EPUB) of one issue of a publication.")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
+    loud = p.add_mutually_exclusive_group()
+    loud.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    loud.add_argument("--verbose", "-v", action="store_true",
+                      help="after a build, every warning with its source lines and the changes counted by rule")
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subs = p.add_subparsers(dest="command", required=True)
     b = subs.add_parser("build", help="build the editions of one issue",
@@ -38,7 +42,6 @@ def _parser():
                    help="comma-separated editions: screen, print, epub, or pdf for both PDFs (default: all)")
     b.add_argument("--out", help="output folder (default: output/<id>)")
     b.add_argument("--embed-fonts", action="store_true", help="embed subset CJK fonts in the EPUB")
-    b.add_argument("--quiet", action="store_true", help="no stage timings on stderr")
     c = subs.add_parser("check", help="preflight the editions in a folder",
                         description="Preflight PDFs and EPUB in DIR; prints PASS/FAIL per check.")
     c.add_argument("dir", help="a folder holding <id>.pdf, <id>-print.pdf, <id>.epub")
@@ -61,8 +64,13 @@ def _parser():
                         description="The clean rules in the order they run, then the named decisions of "
                                     "tables and structure; each name can go in `[<stage>] disable = [...]` "
                                     "in fixes.toml.")
-    for sp in (b, c, n, v, r):   # --debug before or after the command; SUPPRESS: no default overrides the first
-        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    for sp in (b, c, n, v, r):   # --debug, --quiet, --verbose before or after the command; SUPPRESS: no default
+        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")   # overrides the first
+        loud = sp.add_mutually_exclusive_group()
+        loud.add_argument("--quiet", "-q", action="store_true", default=argparse.SUPPRESS,
+                          help="no progress lines on stderr")
+        loud.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS,
+                          help="every warning with its source lines, and the changes counted by rule")
     return p
 
 
@@ -81,6 +89,9 @@ def run() -> None:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    if args.quiet and args.verbose:   # one before the command, the other after it
+        print("error: --quiet:1: --quiet and --verbose exclude each other", file=sys.stderr)
+        return 2
     try:
         if args.command == "build":
             return _build(args)
@@ -194,7 +205,22 @@ def _build(args) -> int:
         if path.suffix in (".pdf", ".epub"):
             print(f"  sha256 {sha256(path)}  {path.name}", file=sys.stderr)
     print(f"  report: {out / 'report.html'}", file=sys.stderr)
+    if args.verbose:
+        _tell_all(log, src.raw_path.name)
     return 0
+
+
+def _tell_all(log, raw_name: str) -> None:
+    """--verbose: what the report says first, on the terminal: each warning where it is in the
+    raw text, then how many changes each rule made."""
+    from collections import Counter
+    for w in log.warnings:
+        place = f"{raw_name}:{w.span}" if w.span else "-"
+        print(f"  warning {w.rule}: {place}: {w.message}", file=sys.stderr)
+    for rule, count in Counter(c.rule for c in log.changes).most_common():
+        print(f"  {count:5d} × {rule}", file=sys.stderr)
+    for rule, count in Counter(d.rule for d in log.drops).most_common():
+        print(f"  {count:5d} dropped by {rule}", file=sys.stderr)
 
 
 def _check_source_date_epoch() -> None:
