@@ -92,6 +92,7 @@ class Result:
     source: Source
     text: str = ""                            # the raw issue as the reader decoded it
     page_starts: dict = field(default_factory=dict)   # print page → ids of what starts it
+    screen_starts: dict = field(default_factory=dict)  # the same for the screen PDF, whose pages the report links
     timings: dict = field(default_factory=dict)
     outputs: dict = field(default_factory=dict)
     pages: dict = field(default_factory=dict)
@@ -195,7 +196,7 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
                 with timer("screen pdf"):
                     info = render_pdf(issue, "screen", src.folder, staging / f"{issue_id}.pdf")
                 result.pages["screen"] = info["pages"]
-                result.page_starts = info["page_starts"]
+                result.page_starts = result.screen_starts = info["page_starts"]
                 _layout_warnings(log, issue, "screen", info)
                 result.text_lost["screen"] = None if info["text_lost"] is None else sum(info["text_lost"].values())
             if "print" in formats:

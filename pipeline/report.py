@@ -46,6 +46,7 @@ def report_data(result, staging: Path) -> dict:
             editions[f.name] = {"bytes": f.stat().st_size,
                                 "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
     page_at = print_pages(issue, result.page_starts)
+    screen_at = print_pages(issue, result.screen_starts)
     data = {
         "issue": issue.meta.id,
         "title": issue.meta.title,
@@ -64,7 +65,8 @@ def report_data(result, staging: Path) -> dict:
                      "print_page": page_at(c.span)}
                     for c in log.changes],
         "dropped": [{"rule": d.rule, "lines": str(d.span), "text": d.text, "reason": d.reason} for d in log.drops],
-        "warnings": [{"rule": w.rule, "lines": str(w.span) if w.span else None, "message": w.message}
+        "warnings": [{"rule": w.rule, "lines": str(w.span) if w.span else None, "message": w.message,
+                      "print_page": page_at(w.span), "screen_page": screen_at(w.span)}
                      for w in log.warnings],
     }
     data["figures"] = _figures(issue, result.page_starts)
@@ -122,7 +124,7 @@ LABELS = {
            "alt": "替代文字", "alt_from": "来源", "article": "文章", "section": "栏目",
            "han": "原文汉字 {raw:,} 个；EPUB 中没有、也未列为删除的：{missing} 个",
            "lost": "PDF 页面上没有的字母、数字和汉字（pdftotext）：", "unchecked": "未检查",
-           "bulk": "批量规则：只列次数和前几例", "none": "无"},
+           "bulk": "批量规则：只列次数和前几例", "none": "无", "place": "位置", "see_page": "屏幕版第 {page} 页"},
     "en": {"title": "Build report", "contents": "Contents", "warnings": "Warnings", "editions": "Editions",
            "structure": "Structure", "pictures": "Pictures", "missing": "Pictures missing",
            "dropped": "Dropped text", "changes": "Changes", "file": "File", "bytes": "Bytes", "pages": "Pages",
@@ -132,8 +134,43 @@ LABELS = {
            "alt_from": "From", "article": "Article", "section": "Section",
            "han": "Han characters in the source: {raw:,}; not in the EPUB and not listed as dropped: {missing}",
            "lost": "Letters, digits and Han characters not on a PDF's pages (pdftotext): ", "unchecked": "not checked",
-           "bulk": "Bulk rules: counts and the first examples only", "none": "none"},
+           "bulk": "Bulk rules: counts and the first examples only", "none": "none", "place": "Where",
+           "see_page": "screen PDF, page {page}"},
 }
+# what each warning means, in the editor's words (the message after it gives the particulars);
+# a rule not named here shows its message alone
+GISTS = {"zh": {
+    "join_page_breaks": "段末没有标点，未与下文接合：如是分页断开的句子，请用 join 接上",
+    "fixes": "fixes.toml 里的这条修正没有起作用，请核对",
+    "title_repair": "小标题与上一篇文章的标题相同，已作为新文章的开头",
+    "structure.unmatched_entry": "目录里的条目在正文中找不到对应的文章",
+    "structure.before_first_article": "目录与第一篇文章之间的文字，放在了卷首",
+    "structure.section_text": "栏目标题下、第一篇文章前的文字，作为同名文章排出",
+    "structure.contents": "没有可用的目录：文章按别的线索划分",
+    "tables.ragged": "表格有的行格数不足，已补空格，请核对",
+    "pictures.missing": "图片文件缺失或不可用，未排入各版本",
+    "pictures.unreadable": "图片文件无法读取，未排入各版本",
+    "pictures.content_list": "content_list.json 无法读取，图注未使用",
+    "unreadable_formulas": "公式无法转换，按 TeX 原文排出",
+    "long_paragraph": "段落过长，可能丢失了分段",
+    "fonts.missing_glyph": "有字体缺字的字符，印出来是空框",
+    "read.encoding": "原文不是 UTF-8 编码，已转换；请存为 UTF-8",
+    "read.line_ends": "原文的换行符已统一",
+    "read.control_chars": "原文中的控制字符已删除",
+    "read.table_markup": "表格单元格中的标记无法解析，按纯文字排出",
+    "read.table_stray_text": "表格标记内、单元格外的文字，作为段落排出",
+    "read.table_unclosed": "表格没有结束标记",
+    "sources.unknown_key": "配置文件中有未知的键，已忽略（拼写错误？）",
+    "pdf.wide_table": "表格太宽，PDF 中分几部分排出",
+    "pdf.layout_rescue": "排版时这篇文章有内容丢失，已重新排版，请检查其页面",
+    "pdf.text_lost": "有文字没有出现在 PDF 页面上",
+    "pdf.picture_resolution": "图片分辨率不足，印刷会模糊",
+    "pdf.output_intent": "印刷 PDF 没有注册的印刷条件",
+    "pdf.cover_cropped": "封面图片比例与页面不符，有一部分被裁掉",
+    "epub": "本次没有排 PDF，EPUB 没有页码列表",
+    "publish": "输出文件夹的替换方式有变",
+}}
+
 # rules whose changes are all of one mechanical kind (a space, a punctuation width, a language tag):
 # shown as a count and EXAMPLES examples, the others change by change
 BULK = {"han_latin_spacing", "fullwidth_punctuation", "language_tags"}
@@ -267,12 +304,26 @@ def _html(data: dict, raw_lines: list[str] | None = None, language: str = "zh-CN
     # warnings first: what an editor must look at
     sub(body, "h2", {"id": "warnings"}, text=f"{L['warnings']}（{len(data['warnings'])}）")
     rows = []
+    screen_pdf = f"{data['issue']}.pdf"
     for k, w in enumerate(data["warnings"]):
         fix = fix_text(w["lines"], raw_lines, SUGGESTED.get(w["rule"], "keep")) if w["lines"] else ""
-        rows.append([w["rule"], w["lines"] or "", w["message"], E("pre", {"id": f"w{k + 1}"}) if fix else ""])
+        place = ""
+        if w.get("screen_page") and screen_pdf in data["editions"]:   # the place: the page, opened at it
+            place = E("a", {"href": f"{screen_pdf}#page={w['screen_page']}"})
+            place.text = L["see_page"].format(page=w["screen_page"])
+        what = E("span")
+        gist = GISTS.get("zh" if L is LABELS["zh"] else "", {}).get(w["rule"].split(":")[0])
+        if gist:
+            sub(what, "b", text=gist)
+            sub(what, "br")
+            sub(what, "small", text=w["message"])
+        else:
+            what.text = w["message"]
+        rows.append([w["rule"], w["lines"] or "", w.get("print_page") or "", place, what,
+                     E("pre", {"id": f"w{k + 1}"}) if fix else ""])
         if fix:
-            rows[-1][3].text = fix
-    _table(body, [L["rule"], L["lines"], L["message"], L["fix"]], rows, "warn")
+            rows[-1][5].text = fix
+    _table(body, [L["rule"], L["lines"], L["page"], L["place"], L["message"], L["fix"]], rows, "warn")
     sub(body, "h2", {"id": "editions"}, text=L["editions"])
     _table(body, [L["file"], L["bytes"], "SHA-256"],
            [[name, f"{e['bytes']:,}", e["sha256"]] for name, e in data["editions"].items()])

@@ -218,3 +218,21 @@ def test_the_report_says_on_which_print_page_a_change_lands(built):
                                                  capture_output=True, text=True).stdout)
     found = [c for c in joins if re.sub(r"\s+", "", c["after"])[:8] in page(c["print_page"]) + page(c["print_page"] + 1)]
     assert len(found) >= 0.9 * len(joins), [(c["print_page"], c["after"][:20]) for c in joins if c not in found]
+
+
+def test_each_warning_links_the_screen_pdf_page_that_shows_its_text(built):
+    """The report's link for a warning opens the screen PDF at the page where the warned-of text
+    is: checked against the PDF's text, not against the report's own numbers."""
+    import re
+
+    from lxml import html
+    report = json.loads((built / "report.json").read_text(encoding="utf-8"))
+    placed = [w for w in report["warnings"] if w["screen_page"]]
+    assert len(placed) >= 5
+    links = html.parse(str(built / "report.html")).xpath("//table[contains(@class,'warn')]//a/@href")
+    assert sorted(links) == sorted(f"2025-08.pdf#page={w['screen_page']}" for w in placed)
+    for w in [w for w in placed if "…" in w["message"]]:    # those that quote their text
+        words = re.sub(r"\s+", "", w["message"].split("…")[-1])[:6]     # the end of the text warned of
+        shown = subprocess.run(["pdftotext", "-f", str(w["screen_page"]), "-l", str(w["screen_page"] + 1),
+                                str(built / "2025-08.pdf"), "-"], capture_output=True, text=True).stdout
+        assert words in re.sub(r"\s+", "", shown), (w["lines"], w["screen_page"], words)
