@@ -1,5 +1,7 @@
-"""`make bench`: time per stage and edition, peak memory, and the baseline a
-user would otherwise reach for (pandoc → HTML → WeasyPrint) on the same text."""
+"""`make bench`: time per stage and edition, peak memory, the processes used, the
+baseline a user would otherwise reach for (pandoc → HTML → WeasyPrint) on the same
+text, and the layout's cost per page on the issue and on a document three times as
+long (the issue's articles three times over), which is the same when layout is linear."""
 from __future__ import annotations
 
 import resource
@@ -37,6 +39,29 @@ def _scaled(folder: Path, tmp: Path, times: int) -> Path:
     return copy
 
 
+def _longer(issue, times: int):
+    """The issue with its sections `times` over, each copy's articles given ids of their own: a
+    long document of real articles, laid out as the issue is (raw text repeated would be read as
+    one issue with its contents three times)."""
+    import copy
+    long = copy.deepcopy(issue)
+    long.sections = []
+    for k in range(times):
+        for s in copy.deepcopy(issue.sections):
+            s.id = f"{s.id}-{k}" if k else s.id
+            for a in s.articles:
+                a.id = f"{a.id}-{k}" if k else a.id
+            long.sections.append(s)
+    return long
+
+
+def _screen_per_page(issue, folder: Path, out: Path) -> tuple[float, int]:
+    """Seconds per page of the screen PDF, in a forked process (a fresh layout state)."""
+    from .build import _Forked
+    info, seconds = _Forked(issue, "screen", folder, out).result()
+    return seconds / info["pages"], info["pages"]
+
+
 def _model_and_epub(folder: Path, out: Path) -> float:
     t = time.perf_counter()
     build(folder, out, formats=["epub"], quiet=True)
@@ -63,27 +88,35 @@ def main(argv=None) -> int:
     folder = Path((argv or sys.argv[1:] or ["sources/2025-08"])[0])
     timings: dict = {}
     t = time.perf_counter()
-    make_model(folder, Timer(timings, True))
+    issue, _, src = make_model(folder, Timer(timings, True))
     model_time = time.perf_counter() - t
     with tempfile.TemporaryDirectory() as d:
+        t = time.perf_counter()
         result = build(folder, Path(d) / "out", quiet=True)
+        wall = time.perf_counter() - t
         base = _baseline(folder / "raw.md", Path(d))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"cores: {cores()}; the two PDFs laid out {'at the same time, in 2 processes' if parallel() else 'one after the other'}"
-          f" (TIANTANG_PARALLEL=0: one after the other)")
+        per_page, pages = _screen_per_page(issue, src.folder, Path(d) / "one.pdf")
+        long_per_page, long_pages = _screen_per_page(_longer(issue, 3), src.folder, Path(d) / "long.pdf")
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+    both = parallel()
+    print(f"cores: {cores()}; processes: {2 if both else 1} for the two PDFs "
+          f"({'at the same time' if both else 'one after the other'}; TIANTANG_PARALLEL=0: one after the other)")
     print(f"{'stage / edition':<22}{'seconds':>10}")
     for k, v in result.timings.items():
         print(f"{k:<22}{v:>10.2f}")
-    print(f"{'build, wall':<22}{sum(v for k, v in result.timings.items() if k not in ('screen pdf', 'print pdf')):>10.2f}"
-          if "pdfs (2 processes)" in result.timings else f"{'build, wall':<22}{sum(result.timings.values()):>10.2f}")
+    print(f"{'build, wall':<22}{wall:>10.2f}")
     print(f"{'raw → model (total)':<22}{model_time:>10.2f}")
-    print(f"{'peak memory (MiB)':<22}{peak:>10.0f}")
+    print(f"{'peak memory (MiB)':<22}{peak:>10.0f}   (the largest process)")
     if base:
         screen = result.timings.get("screen pdf", 0)
         print(f"{'baseline pandoc+WP':<22}{base:>10.2f}")
         print(f"{'screen / baseline':<22}{screen / base:>10.2f}")
+        print(f"{'build / baseline':<22}{wall / base:>10.2f}")
     else:
         print("baseline: pandoc not installed")
+    print(f"{'s/page, issue':<22}{per_page:>10.3f}   ({pages} pages, screen PDF)")
+    print(f"{'s/page, 3x as long':<22}{long_per_page:>10.3f}   ({long_pages} pages)")
+    print(f"{'long / issue, per page':<22}{long_per_page / per_page:>10.2f}   (linear: 1)")
     with tempfile.TemporaryDirectory() as d:
         one = _model_and_epub(_scaled(folder, Path(d), 1), Path(d) / "o1")
         ten = _model_and_epub(_scaled(folder, Path(d), 10), Path(d) / "o10")
