@@ -193,8 +193,11 @@ class Meta:
     # the cover picture, a file of the issue folder (issue.toml `cover`); "" → a cover drawn from the metadata
     cover: str = ""
     # the day of this release (issue.toml `modified`, YYYY-MM-DD): a corrected re-release names its own
-    # day, so that reading apps see a new version; "" → the first day of the issue's month
+    # day, so that reading apps see a new version; "" → the source's last change (last_change)
     modified: str = ""
+    # without `modified`: when git last recorded a change to the issue folder (its commit time, Unix
+    # seconds), the same in every clone of the history; None outside git → the issue's month
+    last_change: Optional[int] = None
 
     @property
     def date_label(self) -> str:

@@ -98,7 +98,23 @@ def _meta(data: dict, path: Path) -> Meta:
                          "\"zh-CN\", \"zh-Hans\" or \"en\"")
     extra = {k: v for k, v in data.items() if k not in REQUIRED and k not in ("number", "cover", "modified")}
     _check_strings(extra, path)
-    return Meta(**fields, number=number, extra=extra, cover=_cover(data, path), modified=_modified(data, path))
+    modified = _modified(data, path)
+    return Meta(**fields, number=number, extra=extra, cover=_cover(data, path), modified=modified,
+                last_change=None if modified else last_change(path.parent))
+
+
+def last_change(folder: Path) -> int | None:
+    """The commit time of the last commit that changed anything in `folder` (Unix seconds), or None
+    when it is not in a git work tree with history (or git is not installed).  A corrected
+    re-release is committed, so its editions carry a newer date; the same commit gives the same."""
+    import subprocess
+    try:
+        proc = subprocess.run(["git", "-C", str(folder), "log", "-1", "--format=%ct", "--", "."],
+                              capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    out = proc.stdout.strip()
+    return int(out) if proc.returncode == 0 and out.isdigit() else None
 
 
 def _modified(data: dict, path: Path) -> str:

@@ -220,6 +220,13 @@ def test_a_release_day_that_is_no_day_is_bad_input(tmp_path):
     assert line.endswith("issue.toml:8: modified '2025-13-01' is not a day written YYYY-MM-DD, e.g. \"2025-09-03\""), line
 
 
+def stamp(opf) -> tuple:
+    """dcterms:modified of a package document, as a zip entry's date."""
+    import time
+    text = opf.find("{*}metadata/{*}meta[@property='dcterms:modified']").text
+    return tuple(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))[:6]
+
+
 def test_the_package_is_ebooklibs_with_the_two_gaps_closed(plain):
     """ebooklib writes the package; the post-step gives the OPF package its xml:lang and every zip
     entry the issue's date, so that rebuilding gives the same bytes."""
@@ -231,9 +238,44 @@ def test_the_package_is_ebooklibs_with_the_two_gaps_closed(plain):
     assert opf.find("{*}metadata/{*}meta[@name='generator']").get("content").startswith("Ebook-lib")
     assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-CN"
     assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
-    assert {i.date_time for i in infos} == {(2025, 8, 1, 0, 0, 0)}
+    dates = {i.date_time for i in infos}
+    assert len(dates) == 1 and dates == {stamp(opf)}
     # the NCX, for EPUB 2 reading systems, leads to the same documents as the nav's contents, in order
     ncx_targets = [c.get("src") for c in ncx.iter("{*}content")]
     toc = nav.find(".//{*}nav[@id='toc']")
     nav_targets = [a.get("href") for a in toc.iter("{http://www.w3.org/1999/xhtml}a")]
     assert ncx_targets == nav_targets and len(nav_targets) > 36
+
+
+def test_without_a_release_day_the_date_is_the_sources_last_commit(tmp_path):
+    """A corrected issue, committed, is dated by that commit: reading apps see a new version, and
+    every clone of the history builds the same bytes; outside git it is the issue's month."""
+    from conftest import SMALL
+    from helpers import ROOT, make_issue
+    folder = make_issue(tmp_path, SMALL)
+
+    def built():
+        out = tmp_path / "out"
+        proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(folder), "--formats", "epub",
+                               "--out", str(out), "--quiet"], cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        opf = zipfile.ZipFile(out / "test-01.epub").read("OEBPS/content.opf").decode("utf-8")
+        return re.search(r'<meta property="dcterms:modified">([^<]+)<', opf).group(1)
+    assert built() == "2025-09-01T00:00:00Z"            # not in git: the issue's month (date = 2025-09)
+
+    def git(*args, when):
+        env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "e",
+               "GIT_AUTHOR_EMAIL": "e@x", "GIT_COMMITTER_NAME": "e", "GIT_COMMITTER_EMAIL": "e@x",
+               "PATH": "/usr/bin:/bin"}
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True, env=env)
+    git("init", "-q", when="2025-09-05T08:00:00Z")
+    git("add", ".", when="2025-09-05T08:00:00Z")
+    git("commit", "-qm", "the issue", when="2025-09-05T08:00:00Z")
+    assert built() == "2025-09-05T08:00:00Z"
+    (folder / "fixes.toml").write_text("# a correction\n", encoding="utf-8")
+    git("add", ".", when="2025-10-02T12:30:00Z")
+    git("commit", "-qm", "corrected", when="2025-10-02T12:30:00Z")
+    assert built() == "2025-10-02T12:30:00Z"
+    with open(folder / "issue.toml", "a", encoding="utf-8") as f:   # a release day given wins
+        f.write("modified = 2025-10-01\n")
+    assert built() == "2025-10-01T00:00:00Z"

@@ -504,12 +504,14 @@ def serialize(html) -> bytes:
 
 
 def build_time(issue: Issue) -> time.struct_time:
-    """SOURCE_DATE_EPOCH when set, else the release's day (issue.toml `modified`), else the first
-    day of the issue's month."""
+    """SOURCE_DATE_EPOCH when set, else the release's day (issue.toml `modified`), else the source's
+    last change recorded by git, else the first day of the issue's month."""
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"]))
     if issue.meta.modified:
         return time.strptime(issue.meta.modified, "%Y-%m-%d")
+    if issue.meta.last_change:
+        return time.gmtime(issue.meta.last_change)
     y, m = (issue.meta.date.split("-") + ["1"])[:2]
     try:
         return time.strptime(f"{int(y):04d}-{int(m):02d}-01", "%Y-%m-%d")
