@@ -42,6 +42,7 @@ class Preview:
         self.say = say or (lambda line: None)
         self.version = 0
         self.status = "building …"
+        self.built = None      # (what, seconds, clock time) of the last good build, said on / in the issue's words
         self.lock = threading.Lock()
         self.epub: dict[str, bytes] = {}
 
@@ -54,6 +55,7 @@ class Preview:
         """The EPUB and the report first (reloaded at once), then all editions."""
         from .build import build
         for formats, label in ((["epub"], "EPUB and report"), (None, "all editions")):
+            what = "epub" if formats else "all"
             started = time.perf_counter()
             try:
                 with self.lock:
@@ -66,14 +68,18 @@ class Preview:
                         if pdf.exists():
                             contact_sheet(pdf, self.out / "preview.png")
                     self._read_epub()
-                    self.status = f"{label} built in {time.perf_counter() - started:.1f} s at {time.strftime('%H:%M:%S')}"
+                    seconds, clock = time.perf_counter() - started, time.strftime('%H:%M:%S')
+                    self.status = f"{label} built in {seconds:.1f} s at {clock}"
+                    self.built = (what, seconds, clock)
             except InputError as err:
                 self.status = f"error: {err.path}:{err.line}: {err.message}"
+                self.built = None
                 self.version += 1
                 self.say(self.status)
                 return
             except Exception as err:      # noqa: BLE001 -- shown on the page; the server keeps going
                 self.status = f"internal error: {type(err).__name__}: {err}"
+                self.built = None
                 self.version += 1
                 self.say(self.status)
                 return
@@ -98,27 +104,73 @@ class Preview:
                 seen = now
                 self.build()
 
+    def chapters(self) -> list[str]:
+        """The EPUB's documents in reading order (its spine), the nav left out."""
+        opf = self.epub.get("content.opf")
+        if not opf:
+            return []
+        from lxml import etree
+        root = etree.fromstring(opf)
+        hrefs = {i.get("id"): i.get("href") for i in root.iter("{*}item")}
+        return [hrefs[r.get("idref")] for r in root.iter("{*}itemref") if r.get("idref") in hrefs]
+
     def index(self) -> str:
-        chapters = [n for n in sorted(self.epub) if n.endswith(".xhtml") and n != "nav.xhtml"]
+        try:
+            from .sources import load_source
+            meta = load_source(self.folder).meta
+            lang, heading = meta.language, f"{meta.title} {meta.number or meta.date_label}"
+        except InputError:            # the status line says what is wrong
+            lang, heading = "en", self.folder.name
+        L = INDEX_WORDS["zh" if lang.lower().startswith("zh") else "en"]
         files = sorted(p.name for p in self.out.iterdir()) if self.out.is_dir() else []
+        status = self.status          # errors as the build said them: one line naming file and line
+        if self.built:
+            what, seconds, clock = self.built
+            status = L["built_" + what].format(seconds=seconds, clock=clock)
+
         def title(name):       # the chapter's own <title>, else its file name
             m = re.search(rb"<title>([^<]*)</title>", self.epub[name])
             return m.group(1).decode("utf-8", "replace") if m and m.group(1).strip() else name
-        items = "".join(f'<li><a href="/epub/{html.escape(n)}">{html.escape(title(n))}</a></li>' for n in chapters)
+        items = "".join(f'<li><a href="/epub/{html.escape(n)}">{html.escape(title(n))}</a></li>'
+                        for n in self.chapters() if n in self.epub)
         warned = ""
         if (self.out / "report.json").is_file():
             try:
                 count = len(json.loads((self.out / "report.json").read_text(encoding="utf-8"))["warnings"])
-                warned = f'<p><a href="/out/report.html#warnings">warnings: {count}</a></p>'
+                warned = f'<p><a href="/out/report.html#warnings">{L["warnings"].format(count=count)}</a></p>'
             except (ValueError, KeyError):
                 pass
-        outs = "".join(f'<li><a href="/out/{html.escape(n)}">{html.escape(n)}</a></li>' for n in files)
-        sheet = '<p><img src="/out/preview.png" alt="contact sheet" style="max-width:100%"/></p>' \
-            if "preview.png" in files else ""
-        return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>preview: "
-                f"{html.escape(self.folder.name)}</title></head><body><h1>{html.escape(self.folder.name)}</h1>"
-                f"<p id=\"status\">{html.escape(self.status)}</p>{warned}<h2>Editions and report</h2><ul>{outs}</ul>"
-                f"<h2>EPUB</h2><ul>{items}</ul>{sheet}{RELOAD}</body></html>")
+        named = {n: L.get(Path(n).suffix, "") for n in files}
+        for n in files:
+            if n.endswith("-print.pdf"):
+                named[n] = L["print"]
+        outs = "".join(f'<li><a href="/out/{html.escape(n)}">{html.escape(n)}</a> {html.escape(named[n])}</li>'
+                       for n in files if named[n])
+        sheet = (f'<h2>{L["sheet"]}</h2><p><img src="/out/preview.png" alt="{L["sheet"]}" style="max-width:100%"/></p>'
+                 if "preview.png" in files else "")
+        return (f"<!DOCTYPE html><html lang=\"{html.escape(lang)}\"><head><meta charset=\"utf-8\"/><title>"
+                f"{L['preview']}：{html.escape(heading)}</title><style>{INDEX_STYLE}</style></head><body>"
+                f"<h1>{L['preview']}：{html.escape(heading)}</h1><p id=\"status\">{html.escape(status)}</p>{warned}"
+                f"<h2>{L['editions']}</h2><ul>{outs}</ul><h2>{L['chapters']}</h2><ol>{items}</ol>{sheet}{RELOAD}"
+                "</body></html>")
+
+
+# the index's words, in the issue's language (as the report's)
+INDEX_WORDS = {
+    "zh": {"preview": "预览", "editions": "版本与报告", "chapters": "EPUB 各章", "sheet": "屏幕版 PDF 全部页面",
+           "warnings": "警告 {count} 条：看报告", ".pdf": "屏幕版 PDF", "print": "印刷版 PDF", ".epub": "EPUB",
+           ".html": "构建报告", ".json": "构建报告（JSON）", ".png": "页面缩略图",
+           "built_epub": "EPUB 和报告已生成（{seconds:.1f} 秒，{clock}），PDF 排版中 …",
+           "built_all": "全部版本已生成（{seconds:.1f} 秒，{clock}）"},
+    "en": {"preview": "Preview", "editions": "Editions and report", "chapters": "EPUB chapters",
+           "sheet": "All pages of the screen PDF", "warnings": "{count} warnings: see the report",
+           ".pdf": "screen PDF", "print": "print PDF", ".epub": "EPUB", ".html": "build report",
+           ".json": "build report (JSON)", ".png": "contact sheet",
+           "built_epub": "EPUB and report built in {seconds:.1f} s at {clock}; laying out the PDFs …",
+           "built_all": "all editions built in {seconds:.1f} s at {clock}"},
+}
+INDEX_STYLE = ("body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em;max-width:60em;line-height:1.5}"
+               "#status{color:#555}ol{columns:2}")
 
 
 def handler(preview: Preview):

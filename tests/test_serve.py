@@ -43,7 +43,7 @@ def test_the_preview_serves_the_issue_and_serves_it_again_changed(tmp_path):
     try:
         # the whole set built: the PDF and the contact sheet are listed
         index = wait_for(lambda: (lambda page: "preview.png" in page and page)(fetch(port, "/")))
-        assert "test-01.pdf" in index and "report.html" in index and "all editions built" in index
+        assert "test-01.pdf" in index and "report.html" in index and "全部版本已生成" in index   # in the issue's language
         assert 'href="/out/report.html#warnings"' in index and "甲公司发布新品" in index   # chapters by title
         chapter = re.search(r'href="(/epub/a01\.xhtml)"', index).group(1)
         assert "性能提升一倍" in fetch(port, chapter) and "/version" in fetch(port, chapter)   # it reloads itself
