@@ -248,6 +248,15 @@ def _table(parent, heads: list[str], rows: list[list], cls: str = ""):
 LONG = 160     # characters of a dropped text shown before the rest is folded away (report.json has all)
 
 
+def _common_tail(texts: list[str]) -> str:
+    """The parenthesised ending all of `texts` share (" (…)"), or ""."""
+    if not texts:
+        return ""
+    k = texts[0].rfind(" (")
+    tail = texts[0][k:] if k > 0 and texts[0].endswith(")") else ""
+    return tail if tail and all(t.endswith(tail) and len(t) > len(tail) for t in texts) else ""
+
+
 def _long_text(text: str):
     if len(text) <= LONG:
         return text
@@ -346,8 +355,18 @@ def _html(data: dict, raw_lines: list[str] | None = None, language: str = "zh-CN
     missing = [d for d in data["dropped"] if d["rule"] == "pictures.missing"]
     sub(body, "h2", {"id": "missing"}, text=f"{L['missing']}（{len(missing)}）")
     if missing:
+        # what every reason says (what to write in fixes.toml) is said once, above them
+        tail = _common_tail([d["reason"] for d in missing])
+        gist = GISTS.get("zh" if L is LABELS["zh"] else "", {}).get("pictures.missing")
+        said = sub(body, "p")
+        if gist:
+            sub(said, "b", text=gist)
+        if tail:
+            sub(said, "br")
+            sub(said, "small", text=tail.strip(" ()"))
         _table(body, [L["lines"], L["text"], L["reason"]],
-               [[d["lines"], _long_text(d["text"]), d["reason"]] for d in missing], "wide")
+               [[d["lines"], _long_text(d["text"]), d["reason"][:len(d["reason"]) - len(tail)]] for d in missing],
+               "wide")
     others = [d for d in data["dropped"] if d["rule"] != "pictures.missing"]   # those are listed above
     sub(body, "h2", {"id": "dropped"}, text=f"{L['dropped']}（{len(others)}）")
     _table(body, [L["rule"], L["lines"], L["reason"], L["text"]],

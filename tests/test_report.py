@@ -54,3 +54,11 @@ def test_the_report_is_in_chinese_with_contents_warnings_first_and_bulk_rules_co
 def test_an_english_issue_gets_an_english_report():
     page = lxml_html.fromstring(_html(data(), RAW, "en"))
     assert page.get("lang") == "en" and page.findtext(".//h1").startswith("Build report")
+
+
+def test_what_every_reason_ends_with_is_said_once():
+    from pipeline.report import _common_tail
+    reasons = ["the text of a picture (fixes.toml: `keep` shows it)", "a caption (fixes.toml: `keep` shows it)"]
+    assert _common_tail(reasons) == " (fixes.toml: `keep` shows it)"
+    assert _common_tail(reasons + ["a caption (other)"]) == ""
+    assert _common_tail(["no parenthesis at all"]) == ""
