@@ -188,6 +188,8 @@ def build(folder: Path, out: Path, formats=FORMATS, quiet=False, embed_fonts=Fal
             both = "screen" in formats and "print" in formats and parallel()
             started = time.perf_counter()
             if both:      # the print PDF in a second process while this one lays out the screen PDF
+                from .render.math import draw_issue
+                draw_issue(issue)     # the formulas once, for both (the forked process inherits them)
                 forked = _Forked(issue, "print", src.folder, staging / f"{issue_id}-print.pdf")
             if "screen" in formats:
                 if not quiet:   # tens of seconds: say what is being done before it is done

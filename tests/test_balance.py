@@ -101,3 +101,37 @@ def test_balanced_columns_are_laid_out_as_without_the_patch(tmp_path):
     assert text[True] == text[False]
     # some segment had no measure of what was missing: the pixel search ran
     assert any(not fits and lost == float("inf") for _, fits, lost in searched), searched
+
+
+def test_kept_trials_give_the_columns_laying_them_out_again_would(tmp_path):
+    """The final layout of a segment takes the columns of its trial at that height where that
+    trial was laid out as the final one would be: the same words in the same places as laying
+    them out once more, and some columns really are taken."""
+    import subprocess
+
+    from weasyprint import HTML
+
+    from helpers import ISSUE, ROOT
+    from pipeline.render.pdf import STYLES, ClosedFetcher
+    from test_print_layout import document, prose
+    paragraphs = prose((ISSUE / "raw.md").read_text(encoding="utf-8"), 24)
+    html = document(paragraphs).decode("utf-8").replace("</p><p>", "</p></div><div class=\"article-body\"><p>")
+    text, kept = {}, {}
+    was, keep = balance.is_installed(), balance.KEEP_TRIALS
+    try:
+        for keeping in (False, True):
+            balance.uninstall()
+            balance.KEEP_TRIALS = keeping
+            assert balance.install()
+            before = balance.KEPT[0]
+            pdf = tmp_path / f"{keeping}.pdf"
+            HTML(string=html, base_url=str(ROOT) + "/", url_fetcher=ClosedFetcher([STYLES])).write_pdf(str(pdf))
+            kept[keeping] = balance.KEPT[0] - before
+            text[keeping] = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                                           text=True, check=True).stdout
+    finally:
+        balance.uninstall()
+        balance.KEEP_TRIALS = keep
+        (balance.install if was else balance.uninstall)()
+    assert kept[False] == 0 and kept[True] >= 5, kept
+    assert text[True].count("<word") > 100 and text[True] == text[False]

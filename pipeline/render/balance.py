@@ -62,7 +62,87 @@ START = """        page_is_empty = stop_rendering = balancing = False
 """
 START_SEARCH = """        page_is_empty = stop_rendering = balancing = False
         search = None
+        trials = {}
 """
+
+# Keeping the trial: each trial's columns are kept (by height), and the final layout takes the
+# columns of the trial at its height instead of laying them out once more, where that trial was
+# laid out as the final one would be (the same space below, the same "page is empty", no
+# positioned, floating, footnote or running boxes in it, left to right, no fixed height).
+TRIAL_START = """            new_boxes = []
+            for i in range(count):
+"""
+TRIAL_START_KEEP = """            new_boxes = []
+            trial_columns = []
+            for i in range(count):
+"""
+TRIAL_NONE = """                if new_box is None:
+                    # We didn't render anything, retry
+                    column_skip_stack = {0: None}
+                    break
+                new_boxes.append(new_box)
+"""
+TRIAL_NONE_KEEP = """                if new_box is None:
+                    # We didn't render anything, retry
+                    column_skip_stack = {0: None}
+                    trial_columns = None
+                    break
+                new_boxes.append(new_box)
+                trial_columns.append((new_box, resume_at, next_page))
+"""
+TRIAL_END = """            # Remove placeholders but keep the current footnote area height
+"""
+TRIAL_END_KEEP = """            if trial_columns and plain_columns(new_boxes):
+                trials[height] = (trial_columns, page_is_empty or not balancing,
+                                  context.page_bottom - current_position_y - height)
+            # Remove placeholders but keep the current footnote area height
+"""
+FINAL_START = """        # Replace the current box children with real columns
+        i = 0
+"""
+FINAL_START_KEEP = """        # Replace the current box children with real columns
+        kept = trials.get(height)
+        if kept is not None and (height_defined or style['direction'] == 'rtl' or
+                                 kept[1] != original_page_is_empty or kept[2] != bottom_space):
+            kept = None
+        i = 0
+"""
+FINAL_LAYOUT = """            new_child, column_skip_stack, column_next_page, _, _, _ = (
+                block_box_layout(
+                    context, column_box, bottom_space, skip_stack, containing_block,
+                    original_page_is_empty, absolute_boxes, fixed_boxes, None,
+                    first_letter_style, first_line_style, discard=False,
+                    max_lines=None))
+"""
+FINAL_LAYOUT_KEEP = """            if kept is not None and i < len(kept[0]):
+                new_child, column_skip_stack, column_next_page = kept[0][i]
+                KEPT[0] += 1
+                new_child.translate(column_box.position_x - new_child.position_x, 0)
+            else:
+                new_child, column_skip_stack, column_next_page, _, _, _ = (
+                    block_box_layout(
+                        context, column_box, bottom_space, skip_stack, containing_block,
+                        original_page_is_empty, absolute_boxes, fixed_boxes, None,
+                        first_letter_style, first_line_style, discard=False,
+                        max_lines=None))
+"""
+KEEP = [(TRIAL_START, TRIAL_START_KEEP), (TRIAL_NONE, TRIAL_NONE_KEEP), (TRIAL_END, TRIAL_END_KEEP),
+        (FINAL_START, FINAL_START_KEEP), (FINAL_LAYOUT, FINAL_LAYOUT_KEEP)]
+KEEP_TRIALS = True     # False: the search alone (to compare); set before install()
+KEPT = [0]             # columns taken from a trial, not laid out again (since the process began)
+
+
+def plain_columns(boxes) -> bool:
+    """No box in the columns whose layout registers something in the layout context (absolutely
+    or fixed positioned, floating, a footnote, a running element): such columns are laid out again."""
+    stack = list(boxes)
+    while stack:
+        b = stack.pop()
+        style = b.style
+        if style['position'] in ('absolute', 'fixed') or style['float'] != 'none' or b.footnote or b.note:
+            return False
+        stack.extend(getattr(b, 'children', ()))
+    return True
 
 
 class HeightSearch:
@@ -139,10 +219,14 @@ def install() -> bool:
         return False
     from weasyprint.layout import block, column
     source = textwrap.dedent(inspect.getsource(column.columns_layout))
-    if source.count(STEP) != 1 or source.count(START) != 1:
+    if source.count(STEP) != 1 or source.count(START) != 1 or any(source.count(a) != 1 for a, _ in KEEP):
         return False
-    namespace = dict(vars(column), HeightSearch=HeightSearch)
-    exec(compile(source.replace(STEP, SEARCH).replace(START, START_SEARCH), column.__file__, "exec"), namespace)
+    source = source.replace(STEP, SEARCH).replace(START, START_SEARCH)
+    if KEEP_TRIALS:
+        for old, new in KEEP:
+            source = source.replace(old, new)
+    namespace = dict(vars(column), HeightSearch=HeightSearch, plain_columns=plain_columns, KEPT=KEPT)
+    exec(compile(source, column.__file__, "exec"), namespace)
     patched = namespace["columns_layout"]
     patched.balance_patch = True
     _saved.update(block=block.columns_layout, column=column.columns_layout)

@@ -65,7 +65,9 @@ def draw_all(texs) -> None:
     import os
     from concurrent.futures import ProcessPoolExecutor
     workers = min(os.cpu_count() or 1, len(todo) // 50)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    # a daemon process (the print PDF's, build._Forked) may not start workers: it draws them itself
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods() or \
+            multiprocessing.current_process().daemon:
         _SVG.update(zip(todo, map(_draw, todo)))
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -86,6 +88,25 @@ def readable(tex: str) -> bool:
 
 def _math_elements(root):
     return [el for el in root.iter(f"{{{XHTML}}}span") if el.get("class") == "math"]
+
+
+def draw_issue(issue) -> None:
+    """Draw every formula of the issue now, in this process (and its workers): a process forked
+    after this (the print PDF's) finds them drawn."""
+    import dataclasses
+
+    from ..model import Run
+    texs, stack = [], [issue]
+    while stack:          # every Run of the model, wherever it is (paragraphs, cells, captions …)
+        node = stack.pop()
+        if isinstance(node, Run):
+            if "math" in node.marks:
+                texs.append(node.text)
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif dataclasses.is_dataclass(node):
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    draw_all(texs)
 
 
 def to_svg(root, ink: str | None = None) -> list[str]:
