@@ -14,6 +14,15 @@ grows with the height (it does, but for rare interplays of the break rules),
 it ends at the height the 1 px steps end at -- the smallest that fits -- in
 fewer trials; the steps by `lost_space` are WeasyPrint's own.
 
+Second, the last layout: after the trials WeasyPrint lays the chosen height's
+columns out once more, as the final ones.  The patch keeps each trial's columns
+(by height) and takes the trial's instead, moved to their columns' places,
+where that trial was laid out as the final layout would be: the same space
+below, the same "page is empty", left to right, no fixed height, and no box in
+it that registers itself in the layout context (positioned, floating, a
+footnote, a running element).  On 2025-08 31 of 94 segments are taken so, the
+PDFs byte for byte the same (KEEP_TRIALS = False: the search alone).
+
 How: the source of `weasyprint.layout.column.columns_layout` is taken as
 WeasyPrint 70.0 ships it, its step (the block quoted in STEP) replaced by a
 call to HeightSearch, and the function compiled again in the module's own
