@@ -171,6 +171,34 @@ GISTS = {"zh": {
     "publish": "输出文件夹的替换方式有变",
 }}
 
+# why text was left out, in the editor's words (the reason after it gives the particulars)
+DROP_GISTS = {"zh": {
+    "fixes": "编辑在 fixes.toml 中删去",
+    "structure.contents": "原刊的目录页：目录由各版本重新生成",
+    "tables.empty": "空表格",
+    "drop_disclaimer": "免责声明：统一使用 magazine.toml 中的文字",
+    "image_descriptions": "提取工具对图片的描述，不是杂志的文字",
+    "redaction_marks": "只有遮盖符号",
+    "screenshot_text": "截图中的文字（导航、标签）",
+    "running_heads": "原刊页眉",
+    "repeated_lines": "每页重复的行（原刊版面元素）",
+}}
+
+
+def _said(gists: dict, L: dict, rule: str, particulars: str):
+    """What a warning or a drop means in the editor's words, above its particulars; the
+    particulars alone where the rule has no words here."""
+    what = E("span")
+    gist = gists.get("zh" if L is LABELS["zh"] else "", {}).get(rule)
+    if gist:
+        sub(what, "b", text=gist)
+        sub(what, "br")
+        sub(what, "small", text=particulars)
+    else:
+        what.text = particulars
+    return what
+
+
 # rules whose changes are all of one mechanical kind (a space, a punctuation width, a language tag):
 # shown as a count and EXAMPLES examples, the others change by change
 BULK = {"han_latin_spacing", "fullwidth_punctuation", "language_tags"}
@@ -320,14 +348,7 @@ def _html(data: dict, raw_lines: list[str] | None = None, language: str = "zh-CN
         if w.get("screen_page") and screen_pdf in data["editions"]:   # the place: the page, opened at it
             place = E("a", {"href": f"{screen_pdf}#page={w['screen_page']}"})
             place.text = L["see_page"].format(page=w["screen_page"])
-        what = E("span")
-        gist = GISTS.get("zh" if L is LABELS["zh"] else "", {}).get(w["rule"].split(":")[0])
-        if gist:
-            sub(what, "b", text=gist)
-            sub(what, "br")
-            sub(what, "small", text=w["message"])
-        else:
-            what.text = w["message"]
+        what = _said(GISTS, L, w["rule"], w["message"])
         rows.append([w["rule"], w["lines"] or "", w.get("print_page") or "", place, what,
                      E("pre", {"id": f"w{k + 1}"}) if fix else ""])
         if fix:
@@ -370,7 +391,8 @@ def _html(data: dict, raw_lines: list[str] | None = None, language: str = "zh-CN
     others = [d for d in data["dropped"] if d["rule"] != "pictures.missing"]   # those are listed above
     sub(body, "h2", {"id": "dropped"}, text=f"{L['dropped']}（{len(others)}）")
     _table(body, [L["rule"], L["lines"], L["reason"], L["text"]],
-           [[d["rule"], d["lines"], d["reason"], _long_text(d["text"])] for d in others], "wide")
+           [[d["rule"], d["lines"], _said(DROP_GISTS, L, d["rule"], d["reason"]), _long_text(d["text"])]
+            for d in others], "wide")
     sub(body, "h2", {"id": "changes"}, text=f"{L['changes']}（{len(data['changes'])}）")
     _table(body, [L["rule"], L["count"]], [[r, n] for r, n in data["changes_by_rule"].items()])
     for rule, n in data["changes_by_rule"].items():

@@ -62,3 +62,19 @@ def test_what_every_reason_ends_with_is_said_once():
     assert _common_tail(reasons) == " (fixes.toml: `keep` shows it)"
     assert _common_tail(reasons + ["a caption (other)"]) == ""
     assert _common_tail(["no parenthesis at all"]) == ""
+
+
+def test_warnings_and_drops_say_what_they_mean_in_chinese_above_their_particulars():
+    d = data(warnings=[{"rule": "join_page_breaks", "lines": "3", "message": "text ends without punctuation",
+                        "print_page": 2, "screen_page": 2},
+                       {"rule": "some.new_rule", "lines": None, "message": "a rule with no words here"}])
+    d["editions"] = {"2025-08.pdf": {"bytes": 1, "sha256": "0"}}
+    d["dropped"] = [{"rule": "running_heads", "lines": "9", "text": "天堂之芯 2025", "reason": "running head of a printed page"}]
+    page = lxml_html.fromstring(_html(d, RAW, "zh-CN"))
+    cells = [td.text_content() for td in page.iter("td")]
+    assert any(c.startswith("段末没有标点") and c.endswith("text ends without punctuation") for c in cells)
+    assert "a rule with no words here" in cells               # no gist: the particulars alone
+    assert any(c.startswith("原刊页眉") and "running head" in c for c in cells)
+    assert [a.get("href") for a in page.iter("a") if "pdf" in (a.get("href") or "")] == ["2025-08.pdf#page=2"]
+    english = lxml_html.fromstring(_html(d, RAW, "en"))
+    assert "原刊页眉" not in english.text_content() and "段末" not in english.text_content()
