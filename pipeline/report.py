@@ -378,13 +378,7 @@ def _html(data: dict, raw_lines: list[str] | None = None, language: str = "zh-CN
     if missing:
         # what every reason says (what to write in fixes.toml) is said once, above them
         tail = _common_tail([d["reason"] for d in missing])
-        gist = GISTS.get("zh" if L is LABELS["zh"] else "", {}).get("pictures.missing")
-        said = sub(body, "p")
-        if gist:
-            sub(said, "b", text=gist)
-        if tail:
-            sub(said, "br")
-            sub(said, "small", text=tail.strip(" ()"))
+        sub(body, "p").append(_said(GISTS, L, "pictures.missing", tail.strip(" ()")))
         _table(body, [L["lines"], L["text"], L["reason"]],
                [[d["lines"], _long_text(d["text"]), d["reason"][:len(d["reason"]) - len(tail)]] for d in missing],
                "wide")
